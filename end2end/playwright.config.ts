@@ -1,0 +1,68 @@
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * Playwright configuration for Ticklist.
+ *
+ * The browser is Debian's `chromium` (`npx playwright install` cannot download here), and the server is
+ * the release binary built by `cargo leptos build --release`, started from the workspace root (it reads
+ * `target/site`) on its own port with a fresh SQLite database per run.
+ */
+const PORT = 3180;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+const SERVER_COMMAND = [
+  'cd .. &&',
+  'rm -f target/e2e.db* &&',
+  'TICKLIST_ENV=production',
+  'BETTER_AUTH_SECRET=e2e-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+  `BETTER_AUTH_URL=${BASE_URL}`,
+  `LEPTOS_SITE_ADDR=127.0.0.1:${PORT}`,
+  'DATABASE_URL=sqlite://target/e2e.db',
+  'target/release/ticklist',
+].join(' ');
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: process.env.CI ? 2 : undefined,
+  reporter: [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL: BASE_URL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: SERVER_COMMAND,
+    url: `${BASE_URL}/healthz`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGINT', timeout: 5000 },
+  },
+});

@@ -1,0 +1,17 @@
+//! Better Auth-compatible authentication: key formats, JWT signing and verification, and the
+//! `AuthUser` extractor.
+mod extractor;
+pub mod ids;
+pub mod keys;
+mod signer;
+mod verifier;
+
+pub use extractor::{AuthUser, bearer_token};
+pub use signer::{JwtSigner, SignError, TokenUser};
+pub use verifier::{ASYMMETRIC, Claims, KeySource, MAX_TOKEN_BYTES, TokenError, TokenVerifier};
+
+/// Compares two byte strings in time that depends only on their lengths.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}

@@ -1,0 +1,191 @@
+//! Issues JWTs exactly as Better Auth's `jwt()` plugin does: header `{alg, kid}` (no `typ`), the whole
+//! user as payload plus `sub`, `iat`, `exp`, `iss`, `aud`. The signing key is the newest live key of
+//! the configured algorithm, else the newest live key of any (Better Auth's `getLatestKeyByAlg ??
+//! getLatestKey`), else a new one.
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde::Serialize;
+
+use super::keys::{self, KeyError};
+use super::verifier::TokenVerifier;
+use crate::config::{Config, JwtAlg};
+use crate::db::{JwkRow, Store, StoreError};
+
+/// The user a token is issued for (Better Auth's user object).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenUser {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub image: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The payload, fields in the order Better Auth emits them.
+#[derive(Serialize)]
+struct Payload<'a> {
+    iat: i64,
+    name: &'a str,
+    email: &'a str,
+    #[serde(rename = "emailVerified")]
+    email_verified: bool,
+    image: &'a Option<String>,
+    #[serde(rename = "createdAt")]
+    created_at: String,
+    #[serde(rename = "updatedAt")]
+    updated_at: String,
+    id: &'a str,
+    sub: &'a str,
+    exp: i64,
+    iss: &'a str,
+    aud: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("signing failed: {0}")]
+    Jwt(#[from] jsonwebtoken::errors::Error),
+}
+
+struct SigningKey {
+    kid: Option<String>,
+    alg: Algorithm,
+    key: EncodingKey,
+}
+
+/// Mints tokens; shares newly created keys with the verifier.
+pub struct JwtSigner {
+    store: Store,
+    secret: String,
+    alg: JwtAlg,
+    origin: String,
+    expires_in: i64,
+    verifier: Arc<TokenVerifier>,
+    current: tokio::sync::Mutex<Option<Arc<SigningKey>>>,
+}
+
+fn iso(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn jose(name: &str) -> Option<Algorithm> {
+    match name {
+        "EdDSA" => Some(Algorithm::EdDSA),
+        "ES256" => Some(Algorithm::ES256),
+        "RS256" => Some(Algorithm::RS256),
+        _ => None,
+    }
+}
+
+impl JwtSigner {
+    pub fn new(config: &Config, store: Store, verifier: Arc<TokenVerifier>) -> Self {
+        Self {
+            store,
+            secret: config.secret.expose().to_owned(),
+            alg: config.jwt_alg,
+            origin: config.origin(),
+            expires_in: i64::try_from(config.jwt_expires_in.as_secs()).unwrap_or(i64::MAX / 2),
+            verifier,
+            current: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// A signed token for `user`, valid for the configured lifetime.
+    pub async fn sign(&self, user: &TokenUser) -> Result<String, SignError> {
+        let key = self.signing_key().await?;
+        let iat = Utc::now().timestamp();
+        let payload = Payload {
+            iat,
+            name: &user.name,
+            email: &user.email,
+            email_verified: user.email_verified,
+            image: &user.image,
+            created_at: iso(user.created_at),
+            updated_at: iso(user.updated_at),
+            id: &user.id,
+            sub: &user.id,
+            exp: iat + self.expires_in,
+            iss: &self.origin,
+            aud: &self.origin,
+        };
+        let mut header = Header::new(key.alg);
+        header.typ = None;
+        header.kid = key.kid.clone();
+        Ok(jsonwebtoken::encode(&header, &payload, &key.key)?)
+    }
+
+    /// Adds a new signing key of the configured algorithm; older keys keep verifying.
+    /// Returns its key id.
+    pub async fn rotate(&self) -> Result<String, SignError> {
+        let mut current = self.current.lock().await;
+        let key = self.create_key().await?;
+        let kid = key.kid.clone().unwrap_or_default();
+        *current = Some(Arc::new(key));
+        Ok(kid)
+    }
+
+    async fn signing_key(&self) -> Result<Arc<SigningKey>, SignError> {
+        let mut current = self.current.lock().await;
+        if let Some(key) = current.as_ref() {
+            return Ok(key.clone());
+        }
+        let key = Arc::new(match self.alg {
+            JwtAlg::Hs256 => {
+                SigningKey { kid: None, alg: Algorithm::HS256, key: EncodingKey::from_secret(self.secret.as_bytes()) }
+            }
+            _ => match self.newest_live_key().await? {
+                Some(key) => key,
+                None => self.create_key().await?,
+            },
+        });
+        *current = Some(key.clone());
+        Ok(key)
+    }
+
+    /// The newest unexpired stored key this process can decrypt, preferring the configured algorithm.
+    async fn newest_live_key(&self) -> Result<Option<SigningKey>, SignError> {
+        let now = Utc::now();
+        let rows = self.store.public_keys().await?;
+        let live = rows.iter().filter(|row| row.expires_at.is_none_or(|at| at > now));
+        let preferred = live.clone().filter(|row| row.alg.as_deref() == Some(self.alg.as_str()));
+        for row in preferred.chain(live) {
+            let Some(alg) = row.alg.as_deref().and_then(jose) else { continue };
+            match keys::decrypt_private_key(&row.private_key, &self.secret)
+                .and_then(|jwk| keys::encoding_key(&jwk, alg))
+            {
+                Ok(key) => return Ok(Some(SigningKey { kid: Some(row.id.clone()), alg, key })),
+                Err(error) => tracing::warn!(kid = %row.id, %error, "skipping a signing key this process cannot use"),
+            }
+        }
+        Ok(None)
+    }
+
+    async fn create_key(&self) -> Result<SigningKey, SignError> {
+        let alg = self.alg;
+        let generated =
+            tokio::task::spawn_blocking(move || keys::generate(alg)).await.expect("key generation does not panic")?;
+        let jose_alg = jose(generated.alg).expect("generated keys are asymmetric");
+        let key = keys::encoding_key(&generated.private_jwk, jose_alg)?;
+        let row = JwkRow {
+            id: super::ids::generate_id(),
+            public_key: generated.public_jwk.clone(),
+            private_key: keys::encrypt_private_key(&generated.private_jwk, &self.secret),
+            created_at: Utc::now(),
+            expires_at: None,
+            alg: Some(generated.alg.to_owned()),
+            crv: generated.crv.map(str::to_owned),
+        };
+        self.store.insert_jwk(&row).await?;
+        self.verifier.add_key(&row.id, row.alg.as_deref(), row.crv.as_deref(), &row.public_key);
+        tracing::info!(kid = %row.id, alg = generated.alg, "created a JWT signing key");
+        Ok(SigningKey { kid: Some(row.id), alg: jose_alg, key })
+    }
+}

@@ -1,0 +1,157 @@
+//! The store: SQLite or PostgreSQL behind one concrete type. Queries are written once with `$1`
+//! placeholders (which sqlx's SQLite driver also understands) and run on whichever pool is configured.
+mod error;
+mod jwks;
+mod tasks;
+
+use std::{str::FromStr, time::Duration};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::{
+    PgPool, Postgres, Sqlite, SqlitePool, Transaction,
+    postgres::PgPoolOptions,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+pub use error::StoreError;
+pub use jwks::JwkRow;
+pub use tasks::TaskPage;
+
+/// A connection pool on one of the two supported databases.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Which database a [`Store`] talks to, for the few statements whose SQL differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs `$body` with `$pool` bound to whichever pool `$store` holds. The body is compiled once per
+/// backend, so generic sqlx calls type-check against each database.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::db::Store::Sqlite($pool) => $body,
+            $crate::db::Store::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// How long a request waits for a free connection before the database counts as unavailable.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+impl Store {
+    /// Opens a pool for `url`: `postgres://` / `postgresql://`, else SQLite (`sqlite://path`,
+    /// `sqlite:path` or a bare path; the file is created when missing). Does not wait for a
+    /// PostgreSQL server to answer: the first query does, so start-up survives a database that is down.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .min_connections(0)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_lazy(url)?;
+            return Ok(Store::Postgres(pool));
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await?;
+        Ok(Store::Sqlite(pool))
+    }
+
+    /// Applies the pending migrations of this backend (`migrations/sqlite` or `migrations/postgres`).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Answers whether the database responds to a trivial query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("select 1").execute(pool).await.map(drop)?);
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite(_) => Backend::Sqlite,
+            Store::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes every connection (at shutdown).
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// The few things the two backends spell differently; implemented by both pool types so that code
+/// inside [`on_pool!`] can ask its pool.
+pub(crate) trait Dialect {
+    type Db: sqlx::Database;
+    /// How a timestamp is bound.
+    type Time;
+    /// Appended to a `select` that is followed by a write of the same row.
+    const LOCK_ROW: &'static str;
+    /// Makes text order bytewise (code point order) on both backends.
+    const BYTEWISE: &'static str;
+    /// Starts a transaction that holds the write lock from its first statement, so concurrent
+    /// read-modify-write transactions queue instead of failing.
+    async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>, sqlx::Error>;
+    /// A timestamp as this backend stores it. On SQLite that is the text Better Auth writes
+    /// (`2026-11-24T00:34:20.205Z`), which also sorts correctly as text.
+    fn time(&self, at: DateTime<Utc>) -> Self::Time;
+}
+
+impl Dialect for SqlitePool {
+    type Db = Sqlite;
+    type Time = String;
+    const LOCK_ROW: &'static str = "";
+    const BYTEWISE: &'static str = "";
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+    fn time(&self, at: DateTime<Utc>) -> String {
+        at.to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+}
+
+impl Dialect for PgPool {
+    type Db = Postgres;
+    type Time = DateTime<Utc>;
+    const LOCK_ROW: &'static str = " FOR UPDATE";
+    const BYTEWISE: &'static str = r#" COLLATE "C""#;
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+    fn time(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        at
+    }
+}
+
+pub(crate) fn lock_row<P: Dialect>(_: &P) -> &'static str {
+    P::LOCK_ROW
+}
+
+pub(crate) fn bytewise<P: Dialect>(_: &P) -> &'static str {
+    P::BYTEWISE
+}

@@ -1,0 +1,148 @@
+//! One error type for the HTTP API, turned into RFC 9457 problem details. Server-side failures are
+//! logged with their cause and answered without it.
+use axum::{
+    extract::rejection::{PathRejection, QueryRejection},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+use crate::auth::TokenError;
+use crate::db::StoreError;
+use crate::model::{FieldError, Problem};
+use crate::tasks::TaskError;
+
+/// Seconds a client should wait before retrying when the database is unavailable.
+const RETRY_AFTER_SECS: &str = "5";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No bearer token was sent.
+    #[error("authentication required")]
+    MissingToken,
+    /// A bearer token was sent but is not acceptable.
+    #[error("invalid token: {0}")]
+    InvalidToken(#[from] TokenError),
+    /// The token's user may not act on this path's user.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// Malformed request: bad JSON, wrong types, bad query or path parameters.
+    #[error("bad request: {0}")]
+    BadRequest(String, Vec<FieldError>),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// Fields broke their rules.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("database unavailable")]
+    Unavailable(#[source] StoreError),
+    /// Anything unexpected; the cause is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::MissingToken | AppError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(..) => StatusCode::BAD_REQUEST,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The problem body sent to the client.
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        let detail: Option<String> = match self {
+            AppError::MissingToken => Some("an Authorization: Bearer token is required".into()),
+            AppError::InvalidToken(TokenError::Expired) => Some("the access token has expired".into()),
+            AppError::InvalidToken(_) => Some("the access token is invalid".into()),
+            AppError::Forbidden => Some("this token's user may not access this user's tasks".into()),
+            AppError::NotFound => Some("no such task".into()),
+            AppError::BadRequest(detail, _) => Some(detail.clone()),
+            AppError::UnsupportedMediaType => Some("the body must be JSON (content-type: application/json)".into()),
+            AppError::PayloadTooLarge => Some("the body is larger than 64 KiB".into()),
+            AppError::Validation(_) => Some("validation failed".into()),
+            AppError::Unavailable(_) => Some("the database is unavailable; retry shortly".into()),
+            AppError::Internal(_) => None,
+        };
+        let mut problem = Problem::new(status.as_u16(), status.canonical_reason().unwrap_or("Error"), detail);
+        if let AppError::Validation(errors) | AppError::BadRequest(_, errors) = self {
+            problem.errors = errors.clone();
+        }
+        problem
+    }
+}
+
+/// A problem+json response for `status` (used for errors axum raises itself).
+pub fn problem_response(problem: &Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(problem).expect("a problem serializes");
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))], body).into_response()
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            AppError::Internal(cause) => tracing::error!(%cause, "request failed"),
+            AppError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            AppError::InvalidToken(reason) => tracing::debug!(%reason, "token refused"),
+            _ => {}
+        }
+        let mut response = problem_response(&self.problem());
+        let headers = response.headers_mut();
+        match &self {
+            AppError::MissingToken => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            AppError::InvalidToken(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(r#"Bearer error="invalid_token""#));
+            }
+            AppError::Unavailable(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(_) => AppError::Unavailable(error),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<TaskError> for AppError {
+    fn from(error: TaskError) -> Self {
+        match error {
+            TaskError::NotFound => AppError::NotFound,
+            TaskError::Invalid(errors) => AppError::Validation(errors),
+            TaskError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        AppError::BadRequest(format!("invalid path: {}", rejection.body_text()), vec![])
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::BadRequest(format!("invalid query: {}", rejection.body_text()), vec![])
+    }
+}

@@ -1,0 +1,64 @@
+//! The HTTP API: REST routes for tasks, health probes, the OpenAPI document, and the middleware
+//! every response passes through.
+pub mod error;
+mod health;
+pub mod json;
+mod middleware;
+pub mod openapi;
+mod tasks;
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::StatusCode,
+    response::Response,
+    routing::{get, patch},
+};
+use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer};
+
+use crate::AppState;
+pub use error::AppError;
+
+/// Largest JSON body the API accepts.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// Longest a request may take before it is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `/api/{user_id}/tasks...`, `/api/openapi.json`, `/healthz` and `/readyz`. No fallback: the
+/// caller decides what unknown paths get (see [`api_not_found`]).
+pub fn api_router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/{user_id}/tasks", get(tasks::list).post(tasks::create))
+        .route(
+            "/api/{user_id}/tasks/{id}",
+            get(tasks::get).put(tasks::replace).patch(tasks::patch).delete(tasks::delete),
+        )
+        .route("/api/{user_id}/tasks/{id}/complete", patch(tasks::complete))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(middleware::problem_bodies))
+        .with_state(state)
+}
+
+/// Wraps a whole app (API and UI) in the shared middleware: request logging, panic recovery,
+/// a request timeout and response compression.
+pub fn with_middleware(app: Router) -> Router {
+    app.layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(axum::middleware::from_fn(middleware::log_request))
+}
+
+/// The 404 problem for a path no route serves.
+pub async fn api_not_found() -> Response {
+    error::problem_response(&crate::model::Problem::new(404, "Not Found", Some("no such resource".to_owned())))
+}
+
+/// The API alone with its middleware and a 404 problem for anything else: what the HTTP tests drive.
+pub fn app(state: AppState) -> Router {
+    with_middleware(api_router(state).fallback(api_not_found))
+}

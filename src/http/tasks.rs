@@ -1,0 +1,205 @@
+//! REST handlers for `/api/{user_id}/tasks`: thin adapters from HTTP to the task service.
+use axum::{
+    extract::{FromRequestParts, Path, RawQuery, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::IntoResponse,
+};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Deserialize;
+
+use super::error::AppError;
+use super::json::{AppJson, MaybeJson};
+use crate::auth::AuthUser;
+use crate::model::{CompleteBody, NewTask, Problem, Task, TaskPatch, TaskQuery, TaskReplace};
+use crate::{AppState, tasks};
+
+/// `{user_id}` of a collection path.
+#[derive(Deserialize, FromRequestParts)]
+#[from_request(via(Path), rejection(AppError))]
+pub struct UserPath(pub String);
+
+/// `{user_id}` and `{id}` of a task path.
+#[derive(Deserialize, FromRequestParts)]
+#[from_request(via(Path), rejection(AppError))]
+pub struct TaskPath(pub String, pub i64);
+
+fn location(user_id: &str, id: i64) -> HeaderValue {
+    let user = utf8_percent_encode(user_id, NON_ALPHANUMERIC);
+    HeaderValue::from_str(&format!("/api/{user}/tasks/{id}")).expect("an encoded path is a valid header")
+}
+
+/// List tasks, filtered, searched, sorted and paged.
+#[utoipa::path(get, path = "/api/{user_id}/tasks", tag = "tasks",
+    params(
+        ("user_id" = String, Path, description = "The token's user id"),
+        ("status" = Option<String>, Query, description = "all | pending | completed (default all)"),
+        ("q" = Option<String>, Query, description = "Text searched in title and description, case-insensitive"),
+        ("tag" = Option<Vec<String>>, Query, description = "A tag; repeatable (tasks having all)"),
+        ("priority" = Option<String>, Query, description = "low | medium | high"),
+        ("due_before" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"),
+        ("due_after" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"),
+        ("sort" = Option<String>, Query, description = "created_at | updated_at | title | due_date | priority"),
+        ("order" = Option<String>, Query, description = "asc | desc (default desc)"),
+        ("limit" = Option<u32>, Query, description = "1-500 (default 100)"),
+        ("offset" = Option<u64>, Query, description = ">= 0 (default 0)"),
+    ),
+    responses(
+        (status = 200, description = "The page of tasks", body = [Task],
+            headers(("X-Total-Count" = u64, description = "Matching tasks before limit/offset"))),
+        (status = 400, description = "Unknown or invalid parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn list(
+    user: AuthUser,
+    State(state): State<AppState>,
+    UserPath(user_id): UserPath,
+    RawQuery(raw): RawQuery,
+) -> Result<impl IntoResponse, AppError> {
+    user.require(&user_id)?;
+    let query = TaskQuery::parse(raw.as_deref().unwrap_or_default())
+        .map_err(|errors| AppError::BadRequest("invalid query parameters".into(), errors))?;
+    let page = tasks::list(&state.store, &user.id, &query).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert("x-total-count", HeaderValue::from(page.total));
+    Ok((headers, AppJson(page.tasks)))
+}
+
+/// Create a task.
+#[utoipa::path(post, path = "/api/{user_id}/tasks", tag = "tasks",
+    params(("user_id" = String, Path, description = "The token's user id")),
+    request_body = NewTask,
+    responses(
+        (status = 201, description = "Created", body = Task, headers(("Location" = String, description = "The task's URL"))),
+        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields broke their rules (all listed)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn create(
+    user: AuthUser,
+    State(state): State<AppState>,
+    UserPath(user_id): UserPath,
+    AppJson(input): AppJson<NewTask>,
+) -> Result<impl IntoResponse, AppError> {
+    user.require(&user_id)?;
+    let task = tasks::create(&state.store, &user.id, input).await?;
+    Ok((StatusCode::CREATED, [(header::LOCATION, location(&user_id, task.id))], AppJson(task)))
+}
+
+/// Get one task.
+#[utoipa::path(get, path = "/api/{user_id}/tasks/{id}", tag = "tasks",
+    params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
+    responses(
+        (status = 200, description = "The task", body = Task),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn get(
+    user: AuthUser,
+    State(state): State<AppState>,
+    TaskPath(user_id, id): TaskPath,
+) -> Result<AppJson<Task>, AppError> {
+    user.require(&user_id)?;
+    Ok(AppJson(tasks::get(&state.store, &user.id, id).await?))
+}
+
+/// Replace a task (fields left out take their defaults).
+#[utoipa::path(put, path = "/api/{user_id}/tasks/{id}", tag = "tasks",
+    params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
+    request_body = TaskReplace,
+    responses(
+        (status = 200, description = "The replaced task", body = Task),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields broke their rules", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn replace(
+    user: AuthUser,
+    State(state): State<AppState>,
+    TaskPath(user_id, id): TaskPath,
+    AppJson(input): AppJson<TaskReplace>,
+) -> Result<AppJson<Task>, AppError> {
+    user.require(&user_id)?;
+    Ok(AppJson(tasks::replace(&state.store, &user.id, id, input).await?))
+}
+
+/// Change some fields of a task.
+#[utoipa::path(patch, path = "/api/{user_id}/tasks/{id}", tag = "tasks",
+    params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
+    request_body = TaskPatch,
+    responses(
+        (status = 200, description = "The updated task", body = Task),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields broke their rules", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn patch(
+    user: AuthUser,
+    State(state): State<AppState>,
+    TaskPath(user_id, id): TaskPath,
+    AppJson(input): AppJson<TaskPatch>,
+) -> Result<AppJson<Task>, AppError> {
+    user.require(&user_id)?;
+    Ok(AppJson(tasks::patch(&state.store, &user.id, id, input).await?))
+}
+
+/// Delete a task.
+#[utoipa::path(delete, path = "/api/{user_id}/tasks/{id}", tag = "tasks",
+    params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn delete(
+    user: AuthUser,
+    State(state): State<AppState>,
+    TaskPath(user_id, id): TaskPath,
+) -> Result<StatusCode, AppError> {
+    user.require(&user_id)?;
+    tasks::delete(&state.store, &user.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Toggle completion (no body) or set it (`{"completed": bool}`).
+#[utoipa::path(patch, path = "/api/{user_id}/tasks/{id}/complete", tag = "tasks",
+    params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
+    request_body(content = Option<CompleteBody>, description = "Absent: toggle. Present: set."),
+    responses(
+        (status = 200, description = "The updated task", body = Task),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A body that is not JSON", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn complete(
+    user: AuthUser,
+    State(state): State<AppState>,
+    TaskPath(user_id, id): TaskPath,
+    MaybeJson(body): MaybeJson<CompleteBody>,
+) -> Result<AppJson<Task>, AppError> {
+    user.require(&user_id)?;
+    let completed = body.and_then(|body| body.completed);
+    Ok(AppJson(tasks::complete(&state.store, &user.id, id, completed).await?))
+}

@@ -1,0 +1,19 @@
+//! Ticklist: the task domain shared by server and browser, and, behind feature `server`, everything
+//! that runs only on the server: configuration, the store, the task service, auth and the HTTP API.
+pub mod model;
+
+#[cfg(feature = "server")]
+pub mod auth;
+#[cfg(feature = "server")]
+pub mod config;
+#[cfg(feature = "server")]
+pub mod db;
+#[cfg(feature = "server")]
+pub mod http;
+#[cfg(feature = "server")]
+pub mod state;
+#[cfg(feature = "server")]
+pub mod tasks;
+
+#[cfg(feature = "server")]
+pub use state::AppState;

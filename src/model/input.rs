@@ -1,0 +1,389 @@
+//! What clients send to create or change a task, and the validation that turns it into something the
+//! store may write. Values with rules (priority, dates, tags) arrive as plain JSON types so that every
+//! broken rule is reported at once (422) instead of the first bad value aborting the parse (400).
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::{DESCRIPTION_MAX, FieldError, Priority, TAG_MAX, TAGS_MAX, TITLE_MAX, Task};
+
+/// `POST /api/{user_id}/tasks` body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTask {
+    /// Required; trimmed; 1-200 characters.
+    pub title: Option<String>,
+    /// At most 1000 characters.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `low`, `medium` (default) or `high`.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<Priority>))]
+    pub priority: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<String>, format = Date))]
+    pub due_date: Option<String>,
+    /// At most 10; each 1-32 characters, trimmed, lower-cased, unique.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+}
+
+/// `PUT /api/{user_id}/tasks/{id}` body: a full replacement.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TaskReplace {
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub completed: Option<bool>,
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<Priority>))]
+    pub priority: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<String>, format = Date))]
+    pub due_date: Option<String>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+}
+
+/// `PATCH /api/{user_id}/tasks/{id}` body: any subset of the fields. An absent field is left alone;
+/// `null` clears `description`, `due_date` and `tags`, and is refused for the others.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TaskPatch {
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<String>))]
+    pub title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<String>))]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<bool>))]
+    pub completed: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<Priority>))]
+    pub priority: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<String>, format = Date))]
+    pub due_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<Vec<String>>))]
+    pub tags: Option<Option<Vec<String>>>,
+}
+
+/// `PATCH /api/{user_id}/tasks/{id}/complete` body: absent toggles, a value sets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CompleteBody {
+    pub completed: Option<bool>,
+}
+
+/// A validated, complete set of task fields, ready to be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskDraft {
+    pub title: String,
+    pub description: Option<String>,
+    pub completed: bool,
+    pub priority: Priority,
+    pub due_date: Option<NaiveDate>,
+    pub tags: Vec<String>,
+}
+
+/// A validated partial update; `None` leaves a field alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskChanges {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub completed: Option<bool>,
+    pub priority: Option<Priority>,
+    pub due_date: Option<Option<NaiveDate>>,
+    pub tags: Option<Vec<String>>,
+}
+
+impl NewTask {
+    /// Checks every rule; on failure lists every failing field.
+    pub fn validate(self) -> Result<TaskDraft, Vec<FieldError>> {
+        TaskReplace {
+            title: self.title,
+            description: self.description,
+            completed: None,
+            priority: self.priority,
+            due_date: self.due_date,
+            tags: self.tags,
+        }
+        .validate()
+    }
+}
+
+impl TaskReplace {
+    /// Checks every rule; on failure lists every failing field.
+    pub fn validate(self) -> Result<TaskDraft, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let title = match self.title {
+            Some(title) => check(title_rule(&title), "title", &mut errors),
+            None => {
+                errors.push(FieldError::new("title", "is required"));
+                None
+            }
+        };
+        let description = check(description_rule(self.description), "description", &mut errors);
+        let priority = check(priority_rule(self.priority.as_deref()), "priority", &mut errors);
+        let due_date = check(due_date_rule(self.due_date.as_deref()), "due_date", &mut errors);
+        let tags = tags_rule(self.tags.unwrap_or_default(), &mut errors);
+        match (title, description, priority, due_date, errors.is_empty()) {
+            (Some(title), Some(description), Some(priority), Some(due_date), true) => Ok(TaskDraft {
+                title,
+                description,
+                completed: self.completed.unwrap_or(false),
+                priority: priority.unwrap_or_default(),
+                due_date,
+                tags: tags.unwrap_or_default(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl TaskPatch {
+    /// Checks every present field; on failure lists every failing field.
+    pub fn validate(self) -> Result<TaskChanges, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let not_null =
+            |field: &str, errors: &mut Vec<FieldError>| errors.push(FieldError::new(field, "must not be null"));
+        let title = match self.title {
+            Some(Some(title)) => check(title_rule(&title), "title", &mut errors),
+            Some(None) => {
+                not_null("title", &mut errors);
+                None
+            }
+            None => None,
+        };
+        let description = self.description.and_then(|value| check(description_rule(value), "description", &mut errors));
+        let completed = match self.completed {
+            Some(None) => {
+                not_null("completed", &mut errors);
+                None
+            }
+            other => other.flatten(),
+        };
+        let priority = match self.priority {
+            Some(Some(value)) => check(priority_rule(Some(&value)), "priority", &mut errors).flatten(),
+            Some(None) => {
+                not_null("priority", &mut errors);
+                None
+            }
+            None => None,
+        };
+        let due_date = self.due_date.and_then(|value| check(due_date_rule(value.as_deref()), "due_date", &mut errors));
+        let tags = self.tags.and_then(|value| tags_rule(value.unwrap_or_default(), &mut errors));
+        if errors.is_empty() {
+            Ok(TaskChanges { title, description, completed, priority, due_date, tags })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl TaskDraft {
+    /// Whether writing this draft would leave `task` exactly as it is.
+    pub fn same_as(&self, task: &Task) -> bool {
+        self.title == task.title
+            && self.description == task.description
+            && self.completed == task.completed
+            && self.priority == task.priority
+            && self.due_date == task.due_date
+            && self.tags == task.tags
+    }
+}
+
+impl TaskChanges {
+    /// Whether the update changes nothing at all.
+    pub fn is_empty(&self) -> bool {
+        *self == TaskChanges::default()
+    }
+
+    /// The task's fields with these changes laid over them.
+    pub fn apply(self, task: &Task) -> TaskDraft {
+        TaskDraft {
+            title: self.title.unwrap_or_else(|| task.title.clone()),
+            description: self.description.unwrap_or_else(|| task.description.clone()),
+            completed: self.completed.unwrap_or(task.completed),
+            priority: self.priority.unwrap_or(task.priority),
+            due_date: self.due_date.unwrap_or(task.due_date),
+            tags: self.tags.unwrap_or_else(|| task.tags.clone()),
+        }
+    }
+}
+
+/// Records a rule's failure under `field`; returns the value when it passed.
+fn check<T>(result: Result<T, String>, field: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+    result.map_err(|message| errors.push(FieldError::new(field, message))).ok()
+}
+
+fn title_rule(title: &str) -> Result<String, String> {
+    let title = title.trim();
+    let length = title.chars().count();
+    if (1..=TITLE_MAX).contains(&length) {
+        Ok(title.to_owned())
+    } else {
+        Err(format!("must be 1-{TITLE_MAX} characters"))
+    }
+}
+
+fn description_rule(description: Option<String>) -> Result<Option<String>, String> {
+    match description {
+        Some(text) if text.chars().count() > DESCRIPTION_MAX => {
+            Err(format!("must be at most {DESCRIPTION_MAX} characters"))
+        }
+        Some(text) if text.trim().is_empty() => Ok(None),
+        other => Ok(other),
+    }
+}
+
+fn priority_rule(priority: Option<&str>) -> Result<Option<Priority>, String> {
+    match priority {
+        None => Ok(None),
+        Some(name) => Priority::parse(name).map(Some).ok_or_else(|| "must be one of low, medium, high".to_owned()),
+    }
+}
+
+/// Parses `YYYY-MM-DD` exactly (chrono alone would also take `2026-1-5`).
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    shaped.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten()
+}
+
+fn due_date_rule(due_date: Option<&str>) -> Result<Option<NaiveDate>, String> {
+    match due_date {
+        None => Ok(None),
+        Some(text) => parse_date(text).map(Some).ok_or_else(|| "must be a calendar date YYYY-MM-DD".to_owned()),
+    }
+}
+
+/// Normalises one tag the way the store keeps it: trimmed and lower-cased.
+pub fn normalize_tag(tag: &str) -> String {
+    tag.trim().to_lowercase()
+}
+
+fn tags_rule(tags: Vec<String>, errors: &mut Vec<FieldError>) -> Option<Vec<String>> {
+    let before = errors.len();
+    if tags.len() > TAGS_MAX {
+        errors.push(FieldError::new("tags", format!("must be at most {TAGS_MAX} tags")));
+    }
+    let mut normalized: Vec<String> = Vec::with_capacity(tags.len());
+    for (index, tag) in tags.iter().enumerate() {
+        let tag = normalize_tag(tag);
+        let length = tag.chars().count();
+        if !(1..=TAG_MAX).contains(&length) {
+            errors.push(FieldError::new(format!("tags[{index}]"), format!("must be 1-{TAG_MAX} characters")));
+        } else if tag.chars().any(char::is_control) {
+            errors.push(FieldError::new(format!("tags[{index}]"), "must not contain control characters"));
+        } else if normalized.contains(&tag) {
+            errors.push(FieldError::new(format!("tags[{index}]"), format!("duplicates the tag \"{tag}\"")));
+        }
+        normalized.push(tag);
+    }
+    (errors.len() == before).then_some(normalized)
+}
+
+/// Deserializes a field that is present (possibly `null`) as `Some(..)`; absent fields take the
+/// `#[serde(default)]` `None`, so PATCH can tell "leave alone" from "clear".
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn a_valid_new_task_is_trimmed_and_normalised() {
+        let draft = NewTask {
+            title: Some("  Buy milk ".into()),
+            description: Some("2 litres".into()),
+            priority: Some("high".into()),
+            due_date: Some("2026-12-01".into()),
+            tags: Some(vec![" Home ".into(), "errands".into()]),
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(draft.title, "Buy milk");
+        assert_eq!(draft.priority, Priority::High);
+        assert_eq!(draft.due_date, NaiveDate::from_ymd_opt(2026, 12, 1));
+        assert_eq!(draft.tags, vec!["home", "errands"]);
+        assert!(!draft.completed);
+    }
+
+    #[test]
+    fn every_broken_rule_is_listed_at_once() {
+        let errors = NewTask {
+            title: Some("   ".into()),
+            description: Some("x".repeat(1001)),
+            priority: Some("urgent".into()),
+            due_date: Some("2026-02-30".into()),
+            tags: Some(vec!["a".into(), "A".into(), "".into(), "x".repeat(33)]),
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(fields(&errors), ["title", "description", "priority", "due_date", "tags[1]", "tags[2]", "tags[3]"]);
+    }
+
+    #[test]
+    fn a_missing_title_is_required() {
+        let errors = NewTask::default().validate().unwrap_err();
+        assert_eq!(errors, vec![FieldError::new("title", "is required")]);
+    }
+
+    #[test]
+    fn limits_count_unicode_scalar_values_not_bytes() {
+        let title = "é".repeat(200);
+        assert!(NewTask { title: Some(title), ..Default::default() }.validate().is_ok());
+        let too_long = "é".repeat(201);
+        assert!(NewTask { title: Some(too_long), ..Default::default() }.validate().is_err());
+        let eleven = (0..11).map(|i| format!("t{i}")).collect();
+        let errors =
+            NewTask { title: Some("t".into()), tags: Some(eleven), ..Default::default() }.validate().unwrap_err();
+        assert_eq!(fields(&errors), ["tags"]);
+    }
+
+    #[test]
+    fn dates_must_have_exactly_the_iso_shape() {
+        assert!(parse_date("2026-01-05").is_some());
+        for bad in ["2026-1-5", "26-01-05", "2026/01/05", "2026-01-05T00:00", "", "2026-13-01"] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_patch_leaves_absent_fields_alone_and_clears_nullable_ones() {
+        let patch: TaskPatch = serde_json::from_str(r#"{"description":null,"priority":"low"}"#).unwrap();
+        let changes = patch.validate().unwrap();
+        assert_eq!(changes.description, Some(None));
+        assert_eq!(changes.priority, Some(Priority::Low));
+        assert_eq!(changes.title, None);
+        assert_eq!(changes.due_date, None);
+    }
+
+    #[test]
+    fn a_patch_refuses_null_for_required_fields() {
+        let patch: TaskPatch = serde_json::from_str(r#"{"title":null,"completed":null,"priority":null}"#).unwrap();
+        assert_eq!(fields(&patch.validate().unwrap_err()), ["title", "completed", "priority"]);
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected() {
+        assert!(serde_json::from_str::<NewTask>(r#"{"title":"a","owner":"b"}"#).is_err());
+        assert!(serde_json::from_str::<TaskPatch>(r#"{"user_id":"b"}"#).is_err());
+        assert!(serde_json::from_str::<CompleteBody>(r#"{"done":true}"#).is_err());
+    }
+}

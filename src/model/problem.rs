@@ -1,0 +1,46 @@
+//! The error body of every failed request: RFC 9457 problem details.
+use serde::{Deserialize, Serialize};
+
+/// One field that broke its rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// `application/problem+json` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    /// A problem of type `about:blank` whose title is the status's reason phrase.
+    pub fn new(status: u16, title: impl Into<String>, detail: impl Into<Option<String>>) -> Self {
+        Self { kind: "about:blank".into(), title: title.into(), status, detail: detail.into(), errors: vec![] }
+    }
+
+    /// The message to show a person: the detail, else the title, with field errors appended.
+    pub fn message(&self) -> String {
+        let mut text = self.detail.clone().unwrap_or_else(|| self.title.clone());
+        for error in &self.errors {
+            text.push_str(&format!("; {}: {}", error.field, error.message));
+        }
+        text
+    }
+}

@@ -1,0 +1,284 @@
+//! The list query (`GET /api/{user_id}/tasks?...`): parsed strictly, so an unknown parameter or a bad
+//! value is an error rather than silently ignored, and written back so the UI can mirror it in its URL.
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::input::{normalize_tag, parse_date};
+use super::{FieldError, LIMIT_DEFAULT, LIMIT_MAX, Priority};
+
+/// Which tasks by completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusFilter {
+    #[default]
+    All,
+    Pending,
+    Completed,
+}
+
+/// The column a list is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    #[default]
+    CreatedAt,
+    UpdatedAt,
+    Title,
+    DueDate,
+    Priority,
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    Asc,
+    #[default]
+    Desc,
+}
+
+/// A parsed, valid list query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskQuery {
+    pub status: StatusFilter,
+    /// Text searched case-insensitively in title and description; never empty.
+    pub q: Option<String>,
+    /// Tasks must carry every one of these (normalised) tags.
+    pub tags: Vec<String>,
+    pub priority: Option<Priority>,
+    pub due_before: Option<NaiveDate>,
+    pub due_after: Option<NaiveDate>,
+    pub sort: SortKey,
+    pub order: Order,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+impl Default for TaskQuery {
+    fn default() -> Self {
+        Self {
+            status: StatusFilter::All,
+            q: None,
+            tags: Vec::new(),
+            priority: None,
+            due_before: None,
+            due_after: None,
+            sort: SortKey::CreatedAt,
+            order: Order::Desc,
+            limit: LIMIT_DEFAULT,
+            offset: 0,
+        }
+    }
+}
+
+impl StatusFilter {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusFilter::All => "all",
+            StatusFilter::Pending => "pending",
+            StatusFilter::Completed => "completed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [StatusFilter::All, StatusFilter::Pending, StatusFilter::Completed].into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 5] =
+        [SortKey::CreatedAt, SortKey::UpdatedAt, SortKey::Title, SortKey::DueDate, SortKey::Priority];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::CreatedAt => "created_at",
+            SortKey::UpdatedAt => "updated_at",
+            SortKey::Title => "title",
+            SortKey::DueDate => "due_date",
+            SortKey::Priority => "priority",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+impl Order {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Order::Asc => "asc",
+            Order::Desc => "desc",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Order::Asc, Order::Desc].into_iter().find(|o| o.as_str() == value)
+    }
+}
+
+/// The parameters a list accepts, for error messages and docs.
+pub const LIST_PARAMETERS: [&str; 10] =
+    ["status", "q", "tag", "priority", "due_before", "due_after", "sort", "order", "limit", "offset"];
+
+impl TaskQuery {
+    /// Parses a raw query string (without `?`). Every bad parameter is listed.
+    pub fn parse(raw: &str) -> Result<Self, Vec<FieldError>> {
+        Self::from_pairs(form_urlencoded::parse(raw.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())))
+    }
+
+    /// Parses decoded `(name, value)` pairs. Every bad parameter is listed.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Self, Vec<FieldError>> {
+        let mut query = TaskQuery::default();
+        let mut errors = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        for (name, value) in pairs {
+            if name != "tag" && seen.contains(&name) {
+                errors.push(FieldError::new(&name, "must be given at most once"));
+                continue;
+            }
+            seen.push(name.clone());
+            let mut bad = |message: String| errors.push(FieldError::new(&name, message));
+            match name.as_str() {
+                "status" => match StatusFilter::parse(&value) {
+                    Some(status) => query.status = status,
+                    None => bad("must be one of all, pending, completed".into()),
+                },
+                "q" => {
+                    let text = value.trim();
+                    if text.chars().count() > 200 {
+                        bad("must be at most 200 characters".into());
+                    } else if !text.is_empty() {
+                        query.q = Some(text.to_owned());
+                    }
+                }
+                "tag" => {
+                    let tag = normalize_tag(&value);
+                    if tag.is_empty() || tag.chars().count() > super::TAG_MAX {
+                        bad(format!("must be 1-{} characters", super::TAG_MAX));
+                    } else if query.tags.len() >= super::TAGS_MAX {
+                        bad(format!("must be given at most {} times", super::TAGS_MAX));
+                    } else if !query.tags.contains(&tag) {
+                        query.tags.push(tag);
+                    }
+                }
+                "priority" => match Priority::parse(&value) {
+                    Some(priority) => query.priority = Some(priority),
+                    None => bad("must be one of low, medium, high".into()),
+                },
+                "due_before" | "due_after" => match parse_date(&value) {
+                    Some(date) if name == "due_before" => query.due_before = Some(date),
+                    Some(date) => query.due_after = Some(date),
+                    None => bad("must be a calendar date YYYY-MM-DD".into()),
+                },
+                "sort" => match SortKey::parse(&value) {
+                    Some(sort) => query.sort = sort,
+                    None => bad("must be one of created_at, updated_at, title, due_date, priority".into()),
+                },
+                "order" => match Order::parse(&value) {
+                    Some(order) => query.order = order,
+                    None => bad("must be asc or desc".into()),
+                },
+                "limit" => match value.parse::<u32>() {
+                    Ok(limit) if (1..=LIMIT_MAX).contains(&limit) => query.limit = limit,
+                    _ => bad(format!("must be an integer 1-{LIMIT_MAX}")),
+                },
+                "offset" => match value.parse::<u64>() {
+                    Ok(offset) if offset <= i64::MAX as u64 => query.offset = offset,
+                    _ => bad("must be an integer >= 0".into()),
+                },
+                _ => bad(format!("is not a known parameter (known: {})", LIST_PARAMETERS.join(", "))),
+            }
+        }
+        if errors.is_empty() { Ok(query) } else { Err(errors) }
+    }
+
+    /// The query string that parses back to this query, leaving out defaults (no leading `?`).
+    pub fn to_query_string(&self) -> String {
+        let defaults = TaskQuery::default();
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        if self.status != defaults.status {
+            out.append_pair("status", self.status.as_str());
+        }
+        if let Some(q) = &self.q {
+            out.append_pair("q", q);
+        }
+        for tag in &self.tags {
+            out.append_pair("tag", tag);
+        }
+        if let Some(priority) = self.priority {
+            out.append_pair("priority", priority.as_str());
+        }
+        if let Some(date) = self.due_before {
+            out.append_pair("due_before", &date.to_string());
+        }
+        if let Some(date) = self.due_after {
+            out.append_pair("due_after", &date.to_string());
+        }
+        if self.sort != defaults.sort {
+            out.append_pair("sort", self.sort.as_str());
+        }
+        if self.order != defaults.order {
+            out.append_pair("order", self.order.as_str());
+        }
+        if self.limit != defaults.limit {
+            out.append_pair("limit", &self.limit.to_string());
+        }
+        if self.offset != defaults.offset {
+            out.append_pair("offset", &self.offset.to_string());
+        }
+        out.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn an_empty_query_gives_the_defaults() {
+        assert_eq!(TaskQuery::parse("").unwrap(), TaskQuery::default());
+    }
+
+    #[test]
+    fn every_parameter_parses_and_round_trips() {
+        let raw = "status=pending&q=milk+run&tag=Home&tag=errands&priority=high&due_before=2026-12-31\
+                   &due_after=2026-01-01&sort=due_date&order=asc&limit=50&offset=100";
+        let query = TaskQuery::parse(raw).unwrap();
+        assert_eq!(query.status, StatusFilter::Pending);
+        assert_eq!(query.q.as_deref(), Some("milk run"));
+        assert_eq!(query.tags, ["home", "errands"]);
+        assert_eq!(query.limit, 50);
+        assert_eq!(query.offset, 100);
+        assert_eq!(TaskQuery::parse(&query.to_query_string()).unwrap(), query);
+    }
+
+    #[test]
+    fn unknown_and_invalid_parameters_are_all_listed() {
+        let errors = TaskQuery::parse("status=done&limit=0&offset=-1&colour=red&sort=size").unwrap_err();
+        let names: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(names, ["status", "limit", "offset", "colour", "sort"]);
+    }
+
+    #[test]
+    fn a_repeated_single_valued_parameter_is_an_error() {
+        assert!(TaskQuery::parse("limit=5&limit=6").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_any_query_string_never_panics(raw in ".{0,200}") {
+            let _ = TaskQuery::parse(&raw);
+        }
+
+        #[test]
+        fn parsing_arbitrary_pairs_never_panics_and_valid_results_round_trip(
+            pairs in proptest::collection::vec(("[a-z_]{1,12}", ".{0,40}"), 0..8)
+        ) {
+            if let Ok(query) = TaskQuery::from_pairs(pairs) {
+                prop_assert_eq!(TaskQuery::parse(&query.to_query_string()).unwrap(), query);
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! `AppState`: what every handler and server function can reach.
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::{JwtSigner, KeySource, TokenVerifier};
+use crate::config::{Config, JwtAlg};
+use crate::db::{Store, StoreError};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub verifier: Arc<TokenVerifier>,
+    pub signer: Arc<JwtSigner>,
+}
+
+impl AppState {
+    /// Connects the store, applies migrations and sets up token verification and signing.
+    pub async fn new(config: Config) -> Result<Self, StoreError> {
+        let store = Store::connect(&config.database_url).await?;
+        store.migrate().await?;
+        Ok(Self::with_store(config, store))
+    }
+
+    /// Builds the state on an already migrated store.
+    pub fn with_store(config: Config, store: Store) -> Self {
+        let origin = config.origin();
+        let verifier = Arc::new(match (&config.jwt_alg, &config.jwks_url) {
+            (JwtAlg::Hs256, _) => {
+                TokenVerifier::new(KeySource::Shared(config.secret.expose().as_bytes().to_vec()), &origin, &origin)
+            }
+            (_, Some(url)) => TokenVerifier::remote(url, &origin, &origin),
+            (_, None) => TokenVerifier::new(KeySource::Local(store.clone()), &origin, &origin),
+        });
+        let signer = Arc::new(JwtSigner::new(&config, store.clone(), verifier.clone()));
+        Self { config: Arc::new(config), store, verifier, signer }
+    }
+}
+
+impl FromRef<AppState> for Arc<TokenVerifier> {
+    fn from_ref(state: &AppState) -> Self {
+        state.verifier.clone()
+    }
+}
+
+impl FromRef<AppState> for Store {
+    fn from_ref(state: &AppState) -> Self {
+        state.store.clone()
+    }
+}

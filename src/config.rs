@@ -79,6 +79,9 @@ pub struct Config {
     pub jwt_expires_in: Duration,
     /// `BETTER_AUTH_JWKS_URL`: verify tokens against this remote JWKS instead of the local `jwks` table.
     pub jwks_url: Option<String>,
+    /// `JWKS_REFRESH_INTERVAL`: the shortest time between two fetches of a remote JWKS (an unknown
+    /// `kid` triggers a fetch at most this often). Default 30 s.
+    pub jwks_refresh_interval: Duration,
     /// `BETTER_AUTH_UPSTREAM`: an external Better Auth server to proxy `/api/auth/*` to.
     pub upstream: Option<String>,
     /// `BETTER_AUTH_TRUSTED_ORIGINS`: extra origins trusted besides `base_url`'s.
@@ -166,6 +169,11 @@ impl Config {
         }
         let jwks_url =
             get("BETTER_AUTH_JWKS_URL").or_else(|| upstream.as_ref().map(|url| format!("{url}/api/auth/jwks")));
+        let jwks_refresh_interval = match get("JWKS_REFRESH_INTERVAL") {
+            None => Duration::from_secs(30),
+            Some(text) => parse_duration(&text)
+                .ok_or_else(|| error("JWKS_REFRESH_INTERVAL", format!("{text:?} is not a duration like 30 or 1m")))?,
+        };
         let trusted_origins = get("BETTER_AUTH_TRUSTED_ORIGINS")
             .map(|list| {
                 list.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect()
@@ -188,6 +196,7 @@ impl Config {
             jwt_alg,
             jwt_expires_in,
             jwks_url,
+            jwks_refresh_interval,
             upstream,
             trusted_origins,
             rate_limit,

@@ -30,7 +30,9 @@ impl AppState {
             (JwtAlg::Hs256, _) => {
                 TokenVerifier::new(KeySource::Shared(config.secret.expose().as_bytes().to_vec()), &origin, &origin)
             }
-            (_, Some(url)) => TokenVerifier::remote(url, &origin, &origin),
+            (_, Some(url)) => {
+                TokenVerifier::remote(url, &origin, &origin).with_min_refresh_interval(config.jwks_refresh_interval)
+            }
             (_, None) => TokenVerifier::new(KeySource::Local(store.clone()), &origin, &origin),
         });
         let signer = Arc::new(JwtSigner::new(&config, store.clone(), verifier.clone()));

@@ -1,0 +1,12 @@
+//! HTTP tests: the real router, on a real port, over a fresh database per test.
+#[path = "../common/mod.rs"]
+mod common;
+mod helpers;
+
+mod crud;
+mod errors;
+mod isolation;
+mod listing;
+mod remote_jwks;
+mod resilience;
+mod tokens;

@@ -1,0 +1,214 @@
+//! The store contract: one suite, run on SQLite and on PostgreSQL (the PostgreSQL half fails loudly
+//! when no server can be had; see `scripts/pg-test-url`).
+#[path = "../common/mod.rs"]
+mod common;
+
+use chrono::{NaiveDate, Utc};
+use common::{Backend, TestDb};
+use ticklist::db::{JwkRow, Store};
+use ticklist::model::{Priority, TaskDraft, TaskQuery};
+use ticklist::tasks;
+
+async fn store(backend: Backend) -> (Store, TestDb) {
+    let db = TestDb::new(backend).await;
+    let store = Store::connect(&db.url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    (store, db)
+}
+
+fn draft(title: &str) -> TaskDraft {
+    TaskDraft {
+        title: title.into(),
+        description: None,
+        completed: false,
+        priority: Priority::Medium,
+        due_date: None,
+        tags: vec![],
+    }
+}
+
+async fn a_task_round_trips_every_field(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    let now = tasks::now();
+    let full = TaskDraft {
+        title: "Ünïcode ✓".into(),
+        description: Some("line 1\nline 2".into()),
+        completed: true,
+        priority: Priority::High,
+        due_date: NaiveDate::from_ymd_opt(2026, 12, 31),
+        tags: vec!["b".into(), "a".into()],
+    };
+    let task = store.insert_task("u1", &full, now).await.unwrap();
+    let read = store.get_task("u1", task.id).await.unwrap().unwrap();
+    assert_eq!(read, task);
+    assert_eq!(read.created_at, now);
+    assert_eq!(read.tags, ["b", "a"], "tag order is kept");
+}
+
+async fn every_read_and_write_is_scoped_by_user(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    let task = store.insert_task("owner", &draft("mine"), tasks::now()).await.unwrap();
+    assert_eq!(store.get_task("intruder", task.id).await.unwrap(), None);
+    let changed = store.update_task("intruder", task.id, tasks::now(), |_| Some(draft("stolen"))).await.unwrap();
+    assert_eq!(changed, None);
+    assert!(!store.delete_task("intruder", task.id).await.unwrap());
+    assert_eq!(store.set_all_completed("intruder", true, tasks::now()).await.unwrap(), 0);
+    assert_eq!(store.delete_completed("intruder").await.unwrap(), 0);
+    assert_eq!(store.list_tasks("intruder", &TaskQuery::default()).await.unwrap().total, 0);
+    assert_eq!(store.get_task("owner", task.id).await.unwrap().unwrap(), task);
+}
+
+async fn an_update_that_changes_nothing_keeps_updated_at(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    let task = store.insert_task("u", &draft("same"), tasks::now()).await.unwrap();
+    let later = task.updated_at + chrono::Duration::seconds(5);
+    let same = store.update_task("u", task.id, later, |_| Some(draft("same"))).await.unwrap().unwrap();
+    assert_eq!(same.updated_at, task.updated_at);
+    let changed = store.update_task("u", task.id, later, |_| Some(draft("new"))).await.unwrap().unwrap();
+    assert_eq!(changed.updated_at, later);
+    assert_eq!(store.get_task("u", task.id).await.unwrap().unwrap(), changed);
+}
+
+async fn changing_tags_changes_what_the_tag_filter_finds(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    let task =
+        store.insert_task("u", &TaskDraft { tags: vec!["old".into()], ..draft("t") }, tasks::now()).await.unwrap();
+    let by_tag = |tag: &str| TaskQuery { tags: vec![tag.into()], ..TaskQuery::default() };
+    assert_eq!(store.list_tasks("u", &by_tag("old")).await.unwrap().total, 1);
+    store
+        .update_task("u", task.id, tasks::now(), |t| Some(TaskDraft { tags: vec!["new".into()], ..draft(&t.title) }))
+        .await
+        .unwrap();
+    assert_eq!(store.list_tasks("u", &by_tag("old")).await.unwrap().total, 0);
+    assert_eq!(store.list_tasks("u", &by_tag("new")).await.unwrap().tasks[0].id, task.id);
+}
+
+async fn counts_stay_in_step_with_every_kind_of_write(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        ids.push(
+            store
+                .insert_task("u", &TaskDraft { completed: i % 3 == 0, ..draft(&format!("t{i}")) }, tasks::now())
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let count = |status: &str| {
+        let query = TaskQuery::parse(&format!("status={status}")).unwrap();
+        let store = store.clone();
+        async move { store.list_tasks("u", &query).await.unwrap().total }
+    };
+    assert_eq!((count("all").await, count("completed").await, count("pending").await), (6, 2, 4));
+    store.delete_task("u", ids[0]).await.unwrap();
+    assert_eq!((count("all").await, count("completed").await), (5, 1));
+    store.set_all_completed("u", true, tasks::now()).await.unwrap();
+    assert_eq!((count("completed").await, count("pending").await), (5, 0));
+    store
+        .update_task("u", ids[1], tasks::now(), |t| Some(TaskDraft { completed: false, ..draft(&t.title) }))
+        .await
+        .unwrap();
+    assert_eq!(count("pending").await, 1);
+    assert_eq!(store.delete_completed("u").await.unwrap(), 4);
+    assert_eq!((count("all").await, count("completed").await, count("pending").await), (1, 0, 1));
+    // A filtered count (computed with COUNT(*)) agrees with the kept counts.
+    let filtered = TaskQuery { q: Some("t".into()), ..TaskQuery::default() };
+    assert_eq!(store.list_tasks("u", &filtered).await.unwrap().total, 1);
+}
+
+async fn concurrent_toggles_of_one_task_lose_no_update(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    let task = store.insert_task("u", &draft("busy"), tasks::now()).await.unwrap();
+    let mut handles = Vec::new();
+    for _ in 0..20 {
+        let store = store.clone();
+        handles.push(tokio::spawn(async move { tasks::complete(&store, "u", task.id, None).await.unwrap() }));
+    }
+    for handle in handles {
+        handle.await.unwrap();
+    }
+    let final_state = store.get_task("u", task.id).await.unwrap().unwrap();
+    assert!(!final_state.completed, "20 toggles end where they began");
+    let completed = store.list_tasks("u", &TaskQuery::parse("status=completed").unwrap()).await.unwrap().total;
+    assert_eq!(completed, 0, "the kept count agrees");
+}
+
+async fn search_folds_unicode_case_and_escapes_wildcards(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    store.insert_task("u", &TaskDraft { description: Some("ÉCOLE".into()), ..draft("a") }, tasks::now()).await.unwrap();
+    store.insert_task("u", &draft("50% off"), tasks::now()).await.unwrap();
+    store.insert_task("u", &draft("500 off"), tasks::now()).await.unwrap();
+    let search = |q: &str| TaskQuery { q: Some(q.into()), ..TaskQuery::default() };
+    assert_eq!(store.list_tasks("u", &search("école")).await.unwrap().total, 1);
+    assert_eq!(store.list_tasks("u", &search("50%")).await.unwrap().tasks[0].title, "50% off");
+    assert_eq!(store.list_tasks("u", &search("0_")).await.unwrap().total, 0);
+}
+
+async fn sorting_is_the_same_on_both_backends(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    for (title, due, priority) in
+        [("b", Some(2), Priority::Low), ("A", None, Priority::High), ("c", Some(1), Priority::Medium)]
+    {
+        let due_date = due.map(|d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap());
+        store.insert_task("u", &TaskDraft { due_date, priority, ..draft(title) }, tasks::now()).await.unwrap();
+    }
+    let titles = |raw: &str| {
+        let store = store.clone();
+        let query = TaskQuery::parse(raw).unwrap();
+        async move { store.list_tasks("u", &query).await.unwrap().tasks.into_iter().map(|t| t.title).collect::<Vec<_>>() }
+    };
+    assert_eq!(titles("sort=title&order=asc").await, ["A", "b", "c"]);
+    assert_eq!(titles("sort=due_date&order=asc").await, ["c", "b", "A"]);
+    assert_eq!(titles("sort=due_date&order=desc").await, ["b", "c", "A"]);
+    assert_eq!(titles("sort=priority&order=desc").await, ["A", "c", "b"]);
+}
+
+async fn migrations_can_run_again(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    store.migrate().await.unwrap();
+    store.ping().await.unwrap();
+}
+
+async fn jwks_rows_round_trip(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    let created_at = tasks::now();
+    let row = JwkRow {
+        id: "kid1".into(),
+        public_key: r#"{"kty":"OKP"}"#.into(),
+        private_key: "\"00\"".into(),
+        created_at,
+        expires_at: None,
+        alg: Some("EdDSA".into()),
+        crv: Some("Ed25519".into()),
+    };
+    store.insert_jwk(&row).await.unwrap();
+    let rows = store.public_keys().await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].id.as_str(), rows[0].created_at, rows[0].alg.as_deref()), ("kid1", created_at, Some("EdDSA")));
+    let _ = Utc::now();
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test] async fn $name() { super::$name(super::Backend::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test] async fn $name() { super::$name(super::Backend::Postgres).await } )*
+        }
+    };
+}
+
+on_both_backends!(
+    a_task_round_trips_every_field,
+    every_read_and_write_is_scoped_by_user,
+    an_update_that_changes_nothing_keeps_updated_at,
+    changing_tags_changes_what_the_tag_filter_finds,
+    counts_stay_in_step_with_every_kind_of_write,
+    concurrent_toggles_of_one_task_lose_no_update,
+    search_folds_unicode_case_and_escapes_wildcards,
+    sorting_is_the_same_on_both_backends,
+    migrations_can_run_again,
+    jwks_rows_round_trip,
+);

@@ -3,7 +3,10 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 
-use crate::auth::{JwtSigner, KeySource, TokenVerifier};
+use crate::auth::{
+    AuthSettings, JwtSigner, KeySource, TokenVerifier, cookie::CookieConfig, origin::TrustedOrigins,
+    rate_limit::RateLimiter,
+};
 use crate::config::{Config, JwtAlg};
 use crate::db::{Store, StoreError};
 
@@ -13,6 +16,7 @@ pub struct AppState {
     pub store: Store,
     pub verifier: Arc<TokenVerifier>,
     pub signer: Arc<JwtSigner>,
+    pub auth: Arc<AuthSettings>,
 }
 
 impl AppState {
@@ -36,7 +40,13 @@ impl AppState {
             (_, None) => TokenVerifier::new(KeySource::Local(store.clone()), &origin, &origin),
         });
         let signer = Arc::new(JwtSigner::new(&config, store.clone(), verifier.clone()));
-        Self { config: Arc::new(config), store, verifier, signer }
+        let auth = Arc::new(AuthSettings {
+            cookies: CookieConfig::new(&config.base_url),
+            trusted: TrustedOrigins::new(&origin, &config.trusted_origins),
+            limiter: RateLimiter::default(),
+            rate_limit: config.rate_limit,
+        });
+        Self { config: Arc::new(config), store, verifier, signer, auth }
     }
 }
 

@@ -1,4 +1,7 @@
 //! The Ticklist binary: configuration, store, routers (REST API + Leptos SSR), graceful shutdown.
+//! With arguments it runs a maintenance command instead (see `cli`).
+mod cli;
+
 use std::process::ExitCode;
 
 use app::{App, shell};
@@ -16,6 +19,7 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_writer(std::io::stderr)
         .init();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
@@ -36,6 +40,17 @@ async fn run() -> Result<(), String> {
     }
     let addr = config.site_addr;
     let state = AppState::new(config).await.map_err(|e| format!("database: {e}"))?;
+
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some((command, rest)) = args.split_first() {
+        return if cli::run(&state, command, rest).await? {
+            Ok(())
+        } else {
+            Err(format!(
+                "unknown command {command:?} (commands: rotate-keys, token <user-id>, seed-tasks <user-id> <count>)"
+            ))
+        };
+    }
 
     let mut leptos_options = get_configuration(None).map_err(|e| e.to_string())?.leptos_options;
     leptos_options.site_addr = addr;
@@ -69,7 +84,10 @@ async fn run() -> Result<(), String> {
 
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     state.store.close().await;
     tracing::info!("stopped");
     Ok(())

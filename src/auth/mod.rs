@@ -1,12 +1,22 @@
 //! Better Auth-compatible authentication: key formats, JWT signing and verification, and the
 //! `AuthUser` extractor.
+pub mod cookie;
+mod error;
 mod extractor;
 pub mod ids;
 pub mod keys;
+pub mod origin;
+pub mod password;
+pub mod proxy;
+pub mod rate_limit;
+pub mod routes;
+pub mod session;
 mod signer;
 mod verifier;
 
+pub use error::AuthError;
 pub use extractor::{AuthUser, bearer_token};
+pub use session::AuthSettings;
 pub use signer::{JwtSigner, SignError, TokenUser};
 pub use verifier::{ASYMMETRIC, Claims, KeySource, MAX_TOKEN_BYTES, TokenError, TokenVerifier};
 

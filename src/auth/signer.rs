@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, SecondsFormat, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
+use serde_json::{Map, Value, json};
 
 use super::keys::{self, KeyError};
 use super::verifier::TokenVerifier;
@@ -120,6 +121,34 @@ impl JwtSigner {
         header.typ = None;
         header.kid = key.kid.clone();
         Ok(jsonwebtoken::encode(&header, &payload, &key.key)?)
+    }
+
+    /// The JWKS Better Auth publishes: `{alg, crv, ...publicKey, kid}` per key, oldest first; expired
+    /// keys stay for a 30-day grace period. Creates the first key when there is none (HS256: no keys).
+    pub async fn jwks(&self) -> Result<Value, SignError> {
+        if self.alg == JwtAlg::Hs256 {
+            return Ok(json!({"keys": []}));
+        }
+        self.signing_key().await?;
+        let now = Utc::now();
+        let grace = chrono::Duration::days(30);
+        let mut keys = Vec::new();
+        for row in self.store.public_keys().await?.into_iter().rev() {
+            if row.expires_at.is_some_and(|at| at + grace <= now) {
+                continue;
+            }
+            let mut entry = Map::new();
+            entry.insert("alg".into(), json!(row.alg.clone().unwrap_or_else(|| self.alg.as_str().to_owned())));
+            if let Some(crv) = &row.crv {
+                entry.insert("crv".into(), json!(crv));
+            }
+            if let Ok(Value::Object(public)) = serde_json::from_str::<Value>(&row.public_key) {
+                entry.extend(public);
+            }
+            entry.insert("kid".into(), json!(row.id));
+            keys.push(Value::Object(entry));
+        }
+        Ok(json!({"keys": keys}))
     }
 
     /// Adds a new signing key of the configured algorithm; older keys keep verifying.

@@ -3,6 +3,7 @@
 mod error;
 mod jwks;
 mod tasks;
+mod users;
 
 use std::{str::FromStr, time::Duration};
 
@@ -16,6 +17,7 @@ use sqlx::{
 pub use error::StoreError;
 pub use jwks::JwkRow;
 pub use tasks::TaskPage;
+pub use users::{SessionRow, UserRow};
 
 /// A connection pool on one of the two supported databases.
 #[derive(Debug, Clone)]

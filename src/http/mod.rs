@@ -41,7 +41,16 @@ pub fn api_router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(middleware::problem_bodies))
+        .nest("/api/auth", auth_router(&state))
         .with_state(state)
+}
+
+/// The embedded Better Auth, or a proxy to the external one when `BETTER_AUTH_UPSTREAM` is set.
+fn auth_router(state: &AppState) -> Router<AppState> {
+    match &state.config.upstream {
+        Some(upstream) => crate::auth::proxy::router(upstream),
+        None => crate::auth::routes::router(state.clone()).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+    }
 }
 
 /// Wraps a whole app (API and UI) in the shared middleware: request logging, panic recovery,

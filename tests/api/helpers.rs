@@ -41,7 +41,11 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let address = format!("http://{}", listener.local_addr().unwrap());
         let app = http::app(state.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await.expect("the server runs") });
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .await
+                .expect("the server runs")
+        });
         TestApp { address, client: reqwest::Client::new(), state, _db: db }
     }
 

@@ -1,0 +1,76 @@
+//! Passwords in Better Auth's scrypt format: `hex(salt16) ":" hex(scrypt(NFKC(password), salt_hex_ascii,
+//! N=16384, r=16, p=1, dkLen=64))`. Hashing is CPU-heavy, so it runs off the async runtime.
+use rand::{RngCore, rngs::OsRng};
+use unicode_normalization::UnicodeNormalization;
+
+use super::constant_time_eq;
+
+/// Shortest and longest password Better Auth accepts.
+pub const MIN_LENGTH: usize = 8;
+pub const MAX_LENGTH: usize = 128;
+
+fn derive(password: &str, salt_hex: &str) -> [u8; 64] {
+    let params = scrypt::Params::new(14, 16, 1, 64).expect("valid scrypt parameters");
+    let normalized: String = password.nfkc().collect();
+    let mut key = [0u8; 64];
+    // Better Auth feeds the salt's hex *text* to scrypt, not the decoded bytes.
+    scrypt::scrypt(normalized.as_bytes(), salt_hex.as_bytes(), &params, &mut key).expect("64 is a valid output length");
+    key
+}
+
+/// Hashes synchronously (use [`hash`] from async code).
+pub fn hash_blocking(password: &str) -> String {
+    let mut salt = [0u8; 16];
+    OsRng.fill_bytes(&mut salt);
+    let salt_hex = hex::encode(salt);
+    format!("{salt_hex}:{}", hex::encode(derive(password, &salt_hex)))
+}
+
+/// Checks synchronously (use [`verify`] from async code). A malformed stored hash never matches.
+pub fn verify_blocking(password: &str, stored: &str) -> bool {
+    let Some((salt_hex, key_hex)) = stored.split_once(':') else { return false };
+    let computed = hex::encode(derive(password, salt_hex));
+    constant_time_eq(computed.as_bytes(), key_hex.to_ascii_lowercase().as_bytes())
+}
+
+/// Hashes `password` on the blocking pool.
+pub async fn hash(password: String) -> String {
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.expect("hashing does not panic")
+}
+
+/// Checks `password` against `stored` on the blocking pool. With no stored hash (unknown email) it
+/// still spends one hash, so the response time does not tell whether the account exists.
+pub async fn verify(password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || match stored {
+        Some(stored) => verify_blocking(&password, &stored),
+        None => {
+            let _ = hash_blocking(&password);
+            false
+        }
+    })
+    .await
+    .expect("verification does not panic")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_captured_better_auth_hash_verifies() {
+        let stored = "cbe6c04292a11bbcdf1d3bfda2186321:1ba937037febaaf6f46d3752d92d0bec17dbe5c0764342af01ffb0d7692d30565ac8157a153aed15d66917524889d590043231bf0138c5a3fd1adcb870e8b63e";
+        assert!(verify_blocking("correct horse battery staple", stored));
+        assert!(!verify_blocking("correct horse battery stapler", stored));
+    }
+
+    #[test]
+    fn new_hashes_have_better_auths_shape_and_verify() {
+        let stored = hash_blocking("pässwörd ﬁ");
+        assert_eq!(stored.len(), 161);
+        assert_eq!(stored.as_bytes()[32], b':');
+        assert!(verify_blocking("pässwörd ﬁ", &stored));
+        assert!(verify_blocking("pässwörd fi", &stored), "NFKC: the ligature equals its letters");
+        assert!(!verify_blocking("password", &stored));
+        assert!(!verify_blocking("x", "garbage"));
+    }
+}

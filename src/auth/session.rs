@@ -1,0 +1,197 @@
+//! Sign-up, sign-in, sessions and sign-out as Better Auth does them: sessions are `session` rows
+//! named by a random token that travels in a signed cookie, live 7 days (1 day when not remembered),
+//! slide forward when a day old, and are deleted on sign-out or when found expired.
+use axum::http::HeaderMap;
+use chrono::{DateTime, Duration, Utc};
+
+use super::cookie::{self, CookieConfig, SESSION_MAX_AGE};
+use super::error::AuthError;
+use super::ids::generate_id;
+use super::origin::TrustedOrigins;
+use super::password;
+use super::rate_limit::RateLimiter;
+use super::signer::TokenUser;
+use crate::AppState;
+use crate::db::{SessionRow, StoreError, UserRow};
+
+/// How often a live session's expiry slides forward (`updateAge`).
+const UPDATE_AGE: i64 = 24 * 3600;
+/// Lifetime of a session whose user chose not to be remembered.
+const SHORT_SESSION: i64 = 24 * 3600;
+
+/// What the embedded Better Auth needs besides the store and the signer.
+pub struct AuthSettings {
+    pub cookies: CookieConfig,
+    pub trusted: TrustedOrigins,
+    pub limiter: RateLimiter,
+    pub rate_limit: bool,
+}
+
+/// Where a request comes from, as recorded on its session.
+#[derive(Debug, Clone, Default)]
+pub struct ClientMeta {
+    pub ip_address: String,
+    pub user_agent: Option<String>,
+}
+
+impl ClientMeta {
+    /// `ipAddress` from a single valid `x-forwarded-for` IP (else empty, like Better Auth), and the user agent.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).map(str::trim);
+        let ip_address = forwarded.filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).unwrap_or_default().to_owned();
+        let user_agent = headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Self { ip_address, user_agent }
+    }
+}
+
+/// What a request's session cookie leads to.
+pub enum SessionLookup {
+    /// No cookie, or one whose signature does not verify.
+    Absent,
+    /// A correctly signed cookie whose session is gone or expired: the client should drop it.
+    Dead,
+    /// A live session; `refreshed` when its expiry was just moved forward.
+    Live { session: Box<SessionRow>, user: Box<UserRow>, refreshed: bool },
+}
+
+fn now_millis() -> DateTime<Utc> {
+    crate::tasks::now()
+}
+
+impl From<&UserRow> for TokenUser {
+    fn from(user: &UserRow) -> Self {
+        TokenUser {
+            id: user.id.clone(),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            email_verified: user.email_verified,
+            image: user.image.clone(),
+            created_at: user.created_at,
+            updated_at: user.updated_at,
+        }
+    }
+}
+
+async fn new_session(
+    state: &AppState,
+    user_id: &str,
+    remember: bool,
+    meta: &ClientMeta,
+) -> Result<SessionRow, AuthError> {
+    let now = now_millis();
+    let lifetime = if remember { SESSION_MAX_AGE } else { SHORT_SESSION };
+    let session = SessionRow {
+        expires_at: now + Duration::seconds(lifetime),
+        token: generate_id(),
+        created_at: now,
+        updated_at: now,
+        ip_address: Some(meta.ip_address.clone()),
+        user_agent: meta.user_agent.clone(),
+        user_id: user_id.to_owned(),
+        id: generate_id(),
+    };
+    state.store.create_session(&session).await?;
+    Ok(session)
+}
+
+/// Creates a user with a password and signs them in.
+pub async fn sign_up(
+    state: &AppState,
+    name: String,
+    email: String,
+    password: String,
+    image: Option<String>,
+    meta: &ClientMeta,
+) -> Result<(SessionRow, UserRow), AuthError> {
+    let email = email.to_lowercase();
+    if password.chars().count() < password::MIN_LENGTH {
+        return Err(AuthError::new(axum::http::StatusCode::BAD_REQUEST, "Password too short", "PASSWORD_TOO_SHORT"));
+    }
+    if password.chars().count() > password::MAX_LENGTH {
+        return Err(AuthError::new(axum::http::StatusCode::BAD_REQUEST, "Password too long", "PASSWORD_TOO_LONG"));
+    }
+    if state.store.user_by_email(&email).await?.is_some() {
+        return Err(AuthError::user_exists());
+    }
+    let hash = password::hash(password).await;
+    let now = now_millis();
+    let user =
+        UserRow { name, email, email_verified: false, image, created_at: now, updated_at: now, id: generate_id() };
+    match state.store.create_user(&user, &generate_id(), &hash).await {
+        Ok(()) => {}
+        // Two sign-ups raced for the email: the database's unique rule picked the winner.
+        Err(StoreError::Conflict(_)) => return Err(AuthError::user_exists()),
+        Err(other) => return Err(other.into()),
+    }
+    let session = new_session(state, &user.id, true, meta).await?;
+    Ok((session, user))
+}
+
+/// Checks an email and password and opens a new session.
+pub async fn sign_in(
+    state: &AppState,
+    email: String,
+    password: String,
+    remember: bool,
+    meta: &ClientMeta,
+) -> Result<(SessionRow, UserRow), AuthError> {
+    let email = email.to_lowercase();
+    let user = state.store.user_by_email(&email).await?;
+    let stored = match &user {
+        Some(user) => state.store.credential_password(&user.id).await?,
+        None => None,
+    };
+    // Always one hash, whether or not the account exists.
+    let valid = password::verify(password, stored).await;
+    let Some(user) = user.filter(|_| valid) else { return Err(AuthError::invalid_credentials()) };
+    let session = new_session(state, &user.id, remember, meta).await?;
+    Ok((session, user))
+}
+
+/// The session token in the request's signed cookie, if the signature verifies.
+pub fn session_token(headers: &HeaderMap, settings: &AuthSettings, secret: &str) -> Option<String> {
+    let name = settings.cookies.session_name();
+    headers
+        .get_all("cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|header| cookie::find(header, &name))
+        .and_then(|value| cookie::verify(value, secret))
+}
+
+/// Resolves the request's session; deletes it when expired and slides it forward when due.
+pub async fn lookup(state: &AppState, headers: &HeaderMap, allow_refresh: bool) -> Result<SessionLookup, AuthError> {
+    let Some(token) = session_token(headers, &state.auth, state.config.secret.expose()) else {
+        return Ok(SessionLookup::Absent);
+    };
+    let Some((session, user)) = state.store.session_by_token(&token).await? else { return Ok(SessionLookup::Dead) };
+    let now = now_millis();
+    if session.expires_at <= now {
+        state.store.delete_session(&token).await?;
+        return Ok(SessionLookup::Dead);
+    }
+    let due = session.expires_at - Duration::seconds(SESSION_MAX_AGE) + Duration::seconds(UPDATE_AGE) <= now;
+    if allow_refresh && due {
+        let expires_at = now + Duration::seconds(SESSION_MAX_AGE);
+        state.store.extend_session(&session.id, expires_at, now).await?;
+        let session = SessionRow { expires_at, updated_at: now, ..session };
+        return Ok(SessionLookup::Live { session: Box::new(session), user: Box::new(user), refreshed: true });
+    }
+    Ok(SessionLookup::Live { session: Box::new(session), user: Box::new(user), refreshed: false })
+}
+
+/// The signed-in user of a request, by session cookie (for server-side rendering).
+pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Option<UserRow> {
+    match lookup(state, headers, false).await {
+        Ok(SessionLookup::Live { user, .. }) => Some(*user),
+        _ => None,
+    }
+}
+
+/// Ends the request's session (if any).
+pub async fn sign_out(state: &AppState, headers: &HeaderMap) -> Result<(), AuthError> {
+    if let Some(token) = session_token(headers, &state.auth, state.config.secret.expose()) {
+        state.store.delete_session(&token).await?;
+    }
+    Ok(())
+}

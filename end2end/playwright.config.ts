@@ -14,6 +14,7 @@ const SERVER_COMMAND = [
   'cd .. &&',
   'rm -f target/e2e.db* &&',
   'TICKLIST_ENV=production',
+  'RATE_LIMIT=off',
   'BETTER_AUTH_SECRET=e2e-secret-0123456789abcdefghijklmnopqrstuvwxyz',
   `BETTER_AUTH_URL=${BASE_URL}`,
   `LEPTOS_SITE_ADDR=127.0.0.1:${PORT}`,
@@ -54,6 +55,14 @@ export default defineConfig({
           ],
         },
       },
+    },
+    {
+      // Node-only (no browser): the real better-auth client/server against Ticklist; each spec starts
+      // and stops its own servers on free ports (see interop/support.ts).
+      name: 'interop',
+      testDir: './interop',
+      fullyParallel: false,
+      timeout: 60_000,
     },
   ],
   webServer: {

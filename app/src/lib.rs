@@ -1,17 +1,21 @@
 //! Ticklist's Leptos UI: the HTML shell, the routes, pages and components. Rendered on the server
 //! (feature `ssr`) and hydrated in the browser (feature `hydrate`).
+#![recursion_limit = "256"]
+pub mod client;
 pub mod components;
 pub mod pages;
+pub mod server_fns;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use components::header::Header;
-use pages::{home::HomePage, not_found::NotFound};
+use pages::{not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage, tasks::TasksPage};
+use server_fns::{Viewer, current_viewer};
 
 /// The whole HTML document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -33,11 +37,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Bumped after sign-in and sign-out so that everything showing the user reloads it.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewerVersion(RwSignal<u32>);
+
+impl ViewerVersion {
+    pub fn bump(&self) {
+        self.0.update(|version| *version += 1);
+    }
+}
+
+/// The signed-in user (by session cookie), shared by the header and the pages.
+pub type ViewerResource = Resource<Result<Option<Viewer>, ServerFnError>>;
+
 /// The application: header, routes and the page for unknown paths.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     mark_hydrated();
+    let version = ViewerVersion(RwSignal::new(0));
+    provide_context(version);
+    let viewer: ViewerResource = Resource::new(move || version.0.get(), |_| current_viewer());
+    provide_context(viewer);
     view! {
         <Stylesheet id="leptos" href="/pkg/ticklist.css" />
         <Link rel="icon" href="/favicon.ico" />
@@ -45,9 +66,11 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "Ticklist".to_owned() } else { format!("{page} · Ticklist") } />
         <Router>
             <Header />
-            <main id="main" class="main">
+            <main id="main" class="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage />
+                    <Route path=StaticSegment("") view=TasksPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("sign-in") view=SignInPage />
+                    <Route path=StaticSegment("sign-up") view=SignUpPage />
                 </Routes>
             </main>
         </Router>

@@ -1,5 +1,6 @@
 //! The Ticklist binary: configuration, store, routers (REST API + Leptos SSR), graceful shutdown.
 //! With arguments it runs a maintenance command instead (see `cli`).
+#![recursion_limit = "256"]
 mod cli;
 
 use std::process::ExitCode;

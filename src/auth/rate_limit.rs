@@ -44,6 +44,19 @@ impl RateLimiter {
     }
 }
 
+/// The client's address, when the server was started with connect info (tests may not be).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let info = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(ClientAddr(info.map(|info| info.0.ip())))
+    }
+}
+
 /// The bucket and limit of an auth path (relative to `/api/auth`).
 pub fn rule(path: &str) -> (&'static str, u32) {
     if path.starts_with("/sign-in") || path.starts_with("/sign-up") {

@@ -1,6 +1,7 @@
 //! The HTTP API: REST routes for tasks, health probes, the OpenAPI document, and the middleware
 //! every response passes through.
 pub mod error;
+mod forms;
 mod health;
 pub mod json;
 mod middleware;
@@ -42,6 +43,7 @@ pub fn api_router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(middleware::problem_bodies))
         .nest("/api/auth", auth_router(&state))
+        .merge(forms::router())
         .with_state(state)
 }
 

@@ -1,0 +1,47 @@
+//! Talking to the server from the browser: the access token, the Better Auth endpoints, the REST API
+//! and the server-function client that carries the token.
+pub mod auth_api;
+pub mod rest;
+pub mod server_fn_client;
+pub mod token;
+
+use ticklist::model::Problem;
+
+/// Why a call from the browser failed, in terms the UI can act on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientError {
+    /// The session is gone: the user must sign in again.
+    SignedOut,
+    /// The server could not be reached.
+    Network,
+    /// The server answered with a problem.
+    Problem(Problem),
+}
+
+impl ClientError {
+    /// A sentence for a person.
+    pub fn message(&self) -> String {
+        match self {
+            ClientError::SignedOut => "Your session has ended. Please sign in again.".into(),
+            ClientError::Network => "Can't reach the server. Check your connection; nothing you typed is lost.".into(),
+            ClientError::Problem(problem) if problem.status == 503 => {
+                "The server is temporarily unavailable. Try again in a few seconds; nothing you typed is lost.".into()
+            }
+            ClientError::Problem(problem) if problem.status >= 500 => {
+                "Something went wrong on the server. Try again; nothing you typed is lost.".into()
+            }
+            ClientError::Problem(problem) => problem.message(),
+        }
+    }
+}
+
+impl From<leptos::prelude::ServerFnError> for ClientError {
+    fn from(error: leptos::prelude::ServerFnError) -> Self {
+        use leptos::prelude::ServerFnError;
+        match error {
+            ServerFnError::ServerError(message) if message == crate::server_fns::UNAUTHORIZED => ClientError::SignedOut,
+            ServerFnError::Request(_) | ServerFnError::Response(_) => ClientError::Network,
+            other => ClientError::Problem(Problem::new(500, "Error", Some(other.to_string()))),
+        }
+    }
+}

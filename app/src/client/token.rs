@@ -1,0 +1,98 @@
+//! The access token: a Better Auth JWT, kept in memory and cached in `sessionStorage` (never
+//! `localStorage`) with its expiry, refreshed from `/api/auth/token` shortly before it expires.
+use std::cell::RefCell;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
+use gloo_storage::{SessionStorage, Storage};
+use serde::{Deserialize, Serialize};
+
+use super::ClientError;
+
+const STORAGE_KEY: &str = "ticklist.access_token";
+
+/// A token and what the UI needs to know about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessToken {
+    pub token: String,
+    /// The user the token speaks for (`sub`).
+    pub user_id: String,
+    /// When (Unix seconds) to fetch a new one: a little before `exp`.
+    pub refresh_at: f64,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<AccessToken>> = const { RefCell::new(None) };
+}
+
+fn now_secs() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    sub: String,
+    exp: f64,
+    #[serde(default)]
+    iat: Option<f64>,
+}
+
+/// Reads `sub` and the refresh time from a JWT (the signature is the server's business).
+fn parse(token: &str) -> Option<AccessToken> {
+    let payload = token.split('.').nth(1)?;
+    let claims: Claims = serde_json::from_slice(&B64.decode(payload).ok()?).ok()?;
+    let lifetime = claims.exp - claims.iat.unwrap_or(claims.exp - 900.0);
+    // Refresh 30 s early, or a third of the lifetime early for very short-lived tokens.
+    let margin = (lifetime / 3.0).min(30.0);
+    Some(AccessToken { token: token.to_owned(), user_id: claims.sub, refresh_at: claims.exp - margin })
+}
+
+/// Keeps a token that just arrived (from `set-auth-jwt` or `/api/auth/token`).
+pub fn remember(token: &str) -> Option<AccessToken> {
+    let parsed = parse(token)?;
+    CURRENT.with(|current| *current.borrow_mut() = Some(parsed.clone()));
+    let _ = SessionStorage::set(STORAGE_KEY, &parsed);
+    Some(parsed)
+}
+
+/// Drops the token (on sign-out or a dead session).
+pub fn forget() {
+    CURRENT.with(|current| *current.borrow_mut() = None);
+    SessionStorage::delete(STORAGE_KEY);
+}
+
+fn cached() -> Option<AccessToken> {
+    CURRENT.with(|current| current.borrow().clone()).or_else(|| {
+        let stored: AccessToken = SessionStorage::get(STORAGE_KEY).ok()?;
+        CURRENT.with(|current| *current.borrow_mut() = Some(stored.clone()));
+        Some(stored)
+    })
+}
+
+/// A token that is not about to expire: the cached one, or a fresh one.
+pub async fn access_token() -> Result<AccessToken, ClientError> {
+    match cached() {
+        Some(token) if now_secs() < token.refresh_at => Ok(token),
+        _ => refresh().await,
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenBody {
+    token: String,
+}
+
+/// Fetches a new token with the session cookie. A 401 means the session is over.
+pub async fn refresh() -> Result<AccessToken, ClientError> {
+    let response = gloo_net::http::Request::get("/api/auth/token").send().await.map_err(|_| ClientError::Network)?;
+    match response.status() {
+        200 => {
+            let body: TokenBody = response.json().await.map_err(|_| ClientError::Network)?;
+            remember(&body.token).ok_or(ClientError::Network)
+        }
+        401 => {
+            forget();
+            Err(ClientError::SignedOut)
+        }
+        status => Err(ClientError::Problem(ticklist::model::Problem::new(status, "Error", None))),
+    }
+}

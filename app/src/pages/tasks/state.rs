@@ -1,0 +1,246 @@
+//! The list page's state: the loaded tasks and counts, and every change to them, applied at once on
+//! screen (optimistically) and rolled back with a visible error when the server refuses.
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use leptos::{prelude::*, task::spawn_local};
+use ticklist::model::{NewTask, StatusFilter, Task, TaskPatch, TaskQuery};
+
+use super::notices::Notices;
+use crate::client::rest;
+use crate::server_fns::{TaskListing, clear_completed, list_tasks, set_all_completed};
+
+/// How long a deleted task can be brought back before it is really deleted.
+pub const UNDO_WINDOW: Duration = Duration::from_secs(5);
+
+#[derive(Clone, Copy)]
+pub struct ListState {
+    pub tasks: RwSignal<Vec<Task>>,
+    pub total: RwSignal<u64>,
+    pub remaining: RwSignal<u64>,
+    pub all: RwSignal<u64>,
+    pub today: RwSignal<NaiveDate>,
+    pub query: Memo<TaskQuery>,
+    pub loading_more: RwSignal<bool>,
+    notices: Notices,
+    /// Ids whose deletion waits out the undo window (hidden meanwhile).
+    pub deleting: RwSignal<Vec<i64>>,
+    next_temp_id: StoredValue<i64>,
+}
+
+impl ListState {
+    pub fn new(query: Memo<TaskQuery>, notices: Notices) -> Self {
+        Self {
+            tasks: RwSignal::new(Vec::new()),
+            total: RwSignal::new(0),
+            remaining: RwSignal::new(0),
+            all: RwSignal::new(0),
+            today: RwSignal::new(NaiveDate::default()),
+            query,
+            loading_more: RwSignal::new(false),
+            notices,
+            deleting: RwSignal::new(Vec::new()),
+            next_temp_id: StoredValue::new(-1),
+        }
+    }
+
+    /// Takes a freshly loaded page.
+    pub fn load(&self, listing: TaskListing) {
+        self.tasks.set(listing.tasks);
+        self.total.set(listing.total);
+        self.remaining.set(listing.remaining);
+        self.all.set(listing.all);
+        self.today.set(listing.today);
+    }
+
+    /// The tasks to show: loaded, not being deleted, and still matching the status filter.
+    pub fn visible(&self) -> Vec<Task> {
+        let deleting = self.deleting.get();
+        let status = self.query.get().status;
+        self.tasks
+            .get()
+            .into_iter()
+            .filter(|task| !deleting.contains(&task.id))
+            .filter(|task| match status {
+                StatusFilter::All => true,
+                StatusFilter::Pending => !task.completed,
+                StatusFilter::Completed => task.completed,
+            })
+            .collect()
+    }
+
+    fn replace(&self, id: i64, task: Task) {
+        self.tasks.update(|tasks| {
+            if let Some(slot) = tasks.iter_mut().find(|t| t.id == id) {
+                *slot = task;
+            }
+        });
+    }
+
+    fn find(&self, id: i64) -> Option<Task> {
+        self.tasks.with_untracked(|tasks| tasks.iter().find(|t| t.id == id).cloned())
+    }
+
+    /// Adds a task: shown at once (marked pending), confirmed or removed when the server answers.
+    /// `restore` gets the input back when the server refuses it.
+    pub fn create(&self, input: NewTask, restore: Callback<NewTask>) {
+        let temp_id = self.next_temp_id.get_value();
+        self.next_temp_id.set_value(temp_id - 1);
+        let now = chrono::Utc::now();
+        let placeholder = Task {
+            id: temp_id,
+            user_id: String::new(),
+            title: input.title.clone().unwrap_or_default().trim().to_owned(),
+            description: input.description.clone(),
+            completed: false,
+            priority: input.priority.as_deref().and_then(ticklist::model::Priority::parse).unwrap_or_default(),
+            due_date: input.due_date.as_deref().and_then(|d| d.parse().ok()),
+            tags: input.tags.clone().unwrap_or_default().iter().map(|t| t.trim().to_lowercase()).collect(),
+            created_at: now,
+            updated_at: now,
+        };
+        self.tasks.update(|tasks| tasks.insert(0, placeholder));
+        self.adjust_counts(1, 1);
+        let state = *self;
+        spawn_local(async move {
+            match rest::create(&input).await {
+                Ok(task) => state.replace(temp_id, task),
+                Err(error) => {
+                    state.tasks.update(|tasks| tasks.retain(|t| t.id != temp_id));
+                    state.adjust_counts(-1, -1);
+                    restore.run(input);
+                    state.notices.failed(error);
+                }
+            }
+        });
+    }
+
+    fn adjust_counts(&self, all: i64, remaining: i64) {
+        let add = |signal: RwSignal<u64>, delta: i64| signal.update(|n| *n = n.saturating_add_signed(delta));
+        add(self.all, all);
+        add(self.total, all);
+        add(self.remaining, remaining);
+    }
+
+    /// Flips a task's completion.
+    pub fn toggle(&self, id: i64) {
+        let Some(before) = self.find(id) else { return };
+        let completed = !before.completed;
+        self.replace(id, Task { completed, ..before.clone() });
+        self.adjust_counts(0, if completed { -1 } else { 1 });
+        let state = *self;
+        spawn_local(async move {
+            match rest::set_completed(id, completed).await {
+                Ok(task) => state.replace(id, task),
+                Err(error) => {
+                    state.replace(id, before);
+                    state.adjust_counts(0, if completed { 1 } else { -1 });
+                    state.notices.failed(error);
+                }
+            }
+        });
+    }
+
+    /// Saves edited fields.
+    pub fn save(&self, id: i64, patch: TaskPatch, preview: Task) {
+        let Some(before) = self.find(id) else { return };
+        self.replace(id, preview);
+        let state = *self;
+        spawn_local(async move {
+            match rest::update(id, &patch).await {
+                Ok(task) => state.replace(id, task),
+                Err(error) => {
+                    state.replace(id, before);
+                    state.notices.failed(error);
+                }
+            }
+        });
+    }
+
+    /// Hides a task and offers to undo; deletes it for real when the undo window closes.
+    pub fn delete(&self, id: i64) {
+        let Some(task) = self.find(id) else { return };
+        self.deleting.update(|ids| ids.push(id));
+        self.adjust_counts(-1, if task.completed { 0 } else { -1 });
+        let state = *self;
+        let undone = StoredValue::new(false);
+        let undo = Callback::new(move |_| {
+            undone.set_value(true);
+            state.deleting.update(|ids| ids.retain(|d| *d != id));
+            state.adjust_counts(1, if task.completed { 0 } else { 1 });
+        });
+        let title = self.find(id).map(|t| t.title).unwrap_or_default();
+        let notice = self.notices.undo(format!("Deleted “{title}”."), undo);
+        set_timeout(
+            move || {
+                state.notices.dismiss(notice);
+                if undone.get_value() {
+                    return;
+                }
+                spawn_local(async move {
+                    let result = rest::delete(id).await;
+                    state.deleting.update(|ids| ids.retain(|d| *d != id));
+                    match result {
+                        Ok(()) => state.tasks.update(|tasks| tasks.retain(|t| t.id != id)),
+                        Err(error) => {
+                            state.adjust_counts(1, if task.completed { 0 } else { 1 });
+                            state.notices.failed(error);
+                        }
+                    }
+                });
+            },
+            UNDO_WINDOW,
+        );
+    }
+
+    /// Loads the next page and appends it.
+    pub fn load_more(&self) {
+        let state = *self;
+        let mut query = self.query.get_untracked();
+        query.offset = self.tasks.with_untracked(|tasks| tasks.iter().filter(|t| t.id > 0).count()) as u64;
+        self.loading_more.set(true);
+        spawn_local(async move {
+            match list_tasks(query.to_query_string()).await {
+                Ok(page) => state.tasks.update(|tasks| {
+                    let known: Vec<i64> = tasks.iter().map(|t| t.id).collect();
+                    tasks.extend(page.tasks.into_iter().filter(|t| !known.contains(&t.id)));
+                }),
+                Err(error) => state.notices.failed(error.into()),
+            }
+            state.loading_more.set(false);
+        });
+    }
+
+    /// Marks every task completed, or every task open when all are completed; then reloads.
+    pub fn toggle_all(&self, reload: Callback<()>) {
+        let completed = self.remaining.get_untracked() > 0;
+        let before = self.tasks.get_untracked();
+        self.tasks.update(|tasks| tasks.iter_mut().for_each(|t| t.completed = completed));
+        let state = *self;
+        spawn_local(async move {
+            match set_all_completed(completed).await {
+                Ok(_) => reload.run(()),
+                Err(error) => {
+                    state.tasks.set(before);
+                    state.notices.failed(error.into());
+                }
+            }
+        });
+    }
+
+    /// Deletes every completed task; then reloads.
+    pub fn clear_completed(&self, reload: Callback<()>) {
+        let before = self.tasks.get_untracked();
+        self.tasks.update(|tasks| tasks.retain(|t| !t.completed));
+        let state = *self;
+        spawn_local(async move {
+            match clear_completed().await {
+                Ok(_) => reload.run(()),
+                Err(error) => {
+                    state.tasks.set(before);
+                    state.notices.failed(error.into());
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,119 @@
+//! Server functions: thin wrappers over the same task service and auth rules as the REST API.
+//! Called over HTTP they require `Authorization: Bearer` (the [`BearerClient`] sends it); during
+//! server-side rendering of a page they resolve the user from the session cookie.
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use ticklist::model::Task;
+
+use crate::client::server_fn_client::BearerClient;
+
+/// One page of the list plus what the page shows around it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskListing {
+    pub tasks: Vec<Task>,
+    /// Tasks matching the filters, before paging.
+    pub total: u64,
+    /// Open tasks of the user, whatever the filters ("N items left").
+    pub remaining: u64,
+    /// All tasks of the user, whatever the filters.
+    pub all: u64,
+    /// The server's date, so overdue and due-today marks agree between server and browser.
+    pub today: NaiveDate,
+}
+
+/// The signed-in user, as the header shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// The message a server function returns when the caller is not signed in.
+pub const UNAUTHORIZED: &str = "unauthorized";
+
+#[cfg(feature = "ssr")]
+mod server {
+    use axum::extract::FromRequestParts;
+    use leptos::prelude::*;
+    use ticklist::{AppState, auth::AuthUser, tasks::TaskError};
+
+    use super::UNAUTHORIZED;
+
+    fn unauthorized() -> ServerFnError {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::UNAUTHORIZED);
+        }
+        ServerFnError::ServerError(UNAUTHORIZED.into())
+    }
+
+    /// The app state and the id of the user this call acts for.
+    pub async fn caller() -> Result<(AppState, String), ServerFnError> {
+        let state = expect_context::<AppState>();
+        let mut parts: http::request::Parts = leptos_axum::extract().await?;
+        if parts.uri.path().starts_with("/api/fn/") {
+            // A server-function call from the browser: the Bearer token, like REST.
+            let user = AuthUser::from_request_parts(&mut parts, &state).await.map_err(|_| unauthorized())?;
+            Ok((state, user.id))
+        } else {
+            // Server-side rendering of a page: the browser sent its session cookie.
+            let user = ticklist::auth::session::current_user(&state, &parts.headers).await.ok_or_else(unauthorized)?;
+            Ok((state, user.id))
+        }
+    }
+
+    pub fn task_error(error: TaskError) -> ServerFnError {
+        match error {
+            TaskError::NotFound => ServerFnError::ServerError("no such task".into()),
+            TaskError::Invalid(errors) => ServerFnError::ServerError(
+                errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
+            ),
+            TaskError::Store(error) => {
+                tracing_error(&error);
+                ServerFnError::ServerError("the server is temporarily unavailable".into())
+            }
+        }
+    }
+
+    fn tracing_error(error: &ticklist::db::StoreError) {
+        leptos::logging::error!("store error in a server function: {error}");
+    }
+}
+
+/// A page of the caller's tasks for a list query string (as in the URL).
+#[server(prefix = "/api/fn", client = BearerClient)]
+pub async fn list_tasks(query: String) -> Result<TaskListing, ServerFnError> {
+    use ticklist::model::{StatusFilter, TaskQuery};
+    let (state, user_id) = server::caller().await?;
+    let query = TaskQuery::parse(&query).unwrap_or_default();
+    let page = ticklist::tasks::list(&state.store, &user_id, &query).await.map_err(server::task_error)?;
+    let counts = |status| TaskQuery { status, limit: 1, ..TaskQuery::default() };
+    let all = ticklist::tasks::list(&state.store, &user_id, &counts(StatusFilter::All)).await.map_err(server::task_error)?.total;
+    let remaining =
+        ticklist::tasks::list(&state.store, &user_id, &counts(StatusFilter::Pending)).await.map_err(server::task_error)?.total;
+    Ok(TaskListing { tasks: page.tasks, total: page.total, remaining, all, today: chrono::Utc::now().date_naive() })
+}
+
+/// Marks all of the caller's tasks completed (or all open).
+#[server(prefix = "/api/fn", client = BearerClient)]
+pub async fn set_all_completed(completed: bool) -> Result<u64, ServerFnError> {
+    let (state, user_id) = server::caller().await?;
+    ticklist::tasks::set_all_completed(&state.store, &user_id, completed).await.map_err(server::task_error)
+}
+
+/// Deletes the caller's completed tasks.
+#[server(prefix = "/api/fn", client = BearerClient)]
+pub async fn clear_completed() -> Result<u64, ServerFnError> {
+    let (state, user_id) = server::caller().await?;
+    ticklist::tasks::clear_completed(&state.store, &user_id).await.map_err(server::task_error)
+}
+
+/// Who is signed in (by session cookie), for the header; `None` when nobody is.
+#[server(prefix = "/api/fn")]
+pub async fn current_viewer() -> Result<Option<Viewer>, ServerFnError> {
+    let state = expect_context::<ticklist::AppState>();
+    let headers: http::HeaderMap = leptos_axum::extract().await?;
+    let user = ticklist::auth::session::current_user(&state, &headers).await;
+    Ok(user.map(|user| Viewer { id: user.id, name: user.name, email: user.email }))
+}

@@ -1,0 +1,94 @@
+// A real Better Auth server (npm `better-auth` 1.7.25 + the `jwt()` plugin) for the interop tests.
+//
+// Configuration, all from the environment:
+//   PORT                 port to listen on (127.0.0.1)                                   required
+//   BETTER_AUTH_URL      baseURL: its origin is the JWT iss/aud and a trusted origin        required
+//   BETTER_AUTH_SECRET   signs session cookies, encrypts the JWKS private keys (>= 32 chars) required
+//   DATABASE_FILE        SQLite file (better-sqlite3); created when missing                required
+//   TRUSTED_ORIGINS      comma-separated extra trusted origins                            optional
+//
+// At start it plans the schema with `getMigrations` and runs the plan, then prints one line
+//   interop-ba: migrations {"toBeCreated":[...],"toBeAdded":[...],"toBeAddedIndexes":[...]}
+// (what it found missing, so a test can tell whether the tables were already there), then
+//   interop-ba: listening on http://127.0.0.1:<PORT>
+// It stops on SIGINT/SIGTERM.
+import http from 'node:http';
+
+import Database from 'better-sqlite3';
+import { betterAuth } from 'better-auth';
+import { getMigrations } from 'better-auth/db/migration';
+import { toNodeHandler } from 'better-auth/node';
+import { jwt } from 'better-auth/plugins/jwt';
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`interop-ba: ${name} is required`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const port = Number(required('PORT'));
+const baseURL = required('BETTER_AUTH_URL');
+const secret = required('BETTER_AUTH_SECRET');
+const databaseFile = required('DATABASE_FILE');
+const trustedOrigins = (process.env.TRUSTED_ORIGINS ?? '')
+  .split(',')
+  .map((origin) => origin.trim())
+  .filter(Boolean);
+
+const database = new Database(databaseFile);
+// Another process (Ticklist) may write to the same file: wait for its locks instead of failing.
+database.pragma('busy_timeout = 5000');
+
+const options = {
+  baseURL,
+  secret,
+  trustedOrigins,
+  database,
+  emailAndPassword: { enabled: true },
+  plugins: [jwt()],
+  telemetry: { enabled: false },
+  logger: { level: 'warn' },
+};
+
+const plan = await getMigrations(options);
+console.log(
+  'interop-ba: migrations ' +
+    JSON.stringify({
+      toBeCreated: plan.toBeCreated.map((t) => t.table),
+      toBeAdded: plan.toBeAdded.map((t) => ({ table: t.table, fields: Object.keys(t.fields) })),
+      toBeAddedIndexes: plan.toBeAddedIndexes.map((i) => i.name),
+    }),
+);
+await plan.runMigrations();
+
+const auth = betterAuth(options);
+const authHandler = toNodeHandler(auth);
+
+const server = http.createServer((req, res) => {
+  if (req.url?.startsWith('/api/auth')) {
+    authHandler(req, res).catch((error) => {
+      console.error('interop-ba: handler error', error);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+    return;
+  }
+  res.writeHead(404).end();
+});
+
+server.listen(port, '127.0.0.1', () => {
+  console.log(`interop-ba: listening on http://127.0.0.1:${port}`);
+});
+
+function stop() {
+  server.close(() => {
+    database.close();
+    process.exit(0);
+  });
+  server.closeAllConnections();
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -89,9 +89,14 @@ pub async fn list_tasks(query: String) -> Result<TaskListing, ServerFnError> {
     let query = TaskQuery::parse(&query).unwrap_or_default();
     let page = ticklist::tasks::list(&state.store, &user_id, &query).await.map_err(server::task_error)?;
     let counts = |status| TaskQuery { status, limit: 1, ..TaskQuery::default() };
-    let all = ticklist::tasks::list(&state.store, &user_id, &counts(StatusFilter::All)).await.map_err(server::task_error)?.total;
-    let remaining =
-        ticklist::tasks::list(&state.store, &user_id, &counts(StatusFilter::Pending)).await.map_err(server::task_error)?.total;
+    let all = ticklist::tasks::list(&state.store, &user_id, &counts(StatusFilter::All))
+        .await
+        .map_err(server::task_error)?
+        .total;
+    let remaining = ticklist::tasks::list(&state.store, &user_id, &counts(StatusFilter::Pending))
+        .await
+        .map_err(server::task_error)?
+        .total;
     Ok(TaskListing { tasks: page.tasks, total: page.total, remaining, all, today: chrono::Utc::now().date_naive() })
 }
 

@@ -37,6 +37,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .layer(axum::middleware::from_fn_with_state(state, guard))
 }
 
+/// axum adds `Allow` to wrong-method answers; Better Auth's plain 404 has no such header. (Applied
+/// around the whole router: axum sets the header outside of route layers.)
+pub fn drop_allow_on_404(mut response: Response) -> Response {
+    if response.status() == StatusCode::NOT_FOUND {
+        response.headers_mut().remove(header::ALLOW);
+    }
+    response
+}
+
 /// Rate limits (when on) and the origin/CSRF rules, before any endpoint runs.
 async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
@@ -273,17 +282,25 @@ async fn get_session(
     }
 }
 
-async fn get_session_post() -> AuthError {
-    AuthError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "POST method requires deferSessionRefresh to be enabled in session config",
-        "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
+async fn get_session_post() -> Response {
+    no_store(
+        AuthError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "POST method requires deferSessionRefresh to be enabled in session config",
+            "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED",
+        )
+        .into_response(),
     )
 }
 
 async fn token(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AuthError> {
-    let SessionLookup::Live { user, .. } = session::lookup(&state, &headers, false).await? else {
-        return Err(AuthError::unauthorized());
+    let user = match session::lookup(&state, &headers, false).await? {
+        SessionLookup::Live { user, .. } => user,
+        SessionLookup::Absent => return Err(AuthError::unauthorized()),
+        // A signed cookie for a session that is gone: Better Auth also tells the browser to drop it.
+        SessionLookup::Dead => {
+            return Ok(with_cookies(AuthError::unauthorized().into_response(), state.auth.cookies.clear()));
+        }
     };
     let jwt = state.signer.sign(&(&*user).into()).await.map_err(|error| {
         tracing::error!(%error, "could not sign a JWT");

@@ -47,7 +47,8 @@ fn local(next: Option<&str>) -> String {
 
 /// Back to the form with an error code (and what was typed, except the password).
 fn back(page: &str, error: &AuthError, email: &str, next: &str) -> Response {
-    let code = if error.status == StatusCode::TOO_MANY_REQUESTS { "RATE_LIMITED" } else { error.code.unwrap_or("ERROR") };
+    let code =
+        if error.status == StatusCode::TOO_MANY_REQUESTS { "RATE_LIMITED" } else { error.code.unwrap_or("ERROR") };
     see_other(&format!("{page}?error={code}&email={}&next={}", encode(email), encode(next)), [])
 }
 
@@ -56,11 +57,11 @@ fn limited(state: &AppState, client: ClientAddr) -> Result<(), AuthError> {
         return Ok(());
     }
     let (bucket, max) = rate_limit::rule("/sign-in");
-    state
-        .auth
-        .limiter
-        .check(client.0, bucket, max)
-        .map_err(|_| AuthError { status: StatusCode::TOO_MANY_REQUESTS, message: String::new(), code: None })
+    state.auth.limiter.check(client.0, bucket, max).map_err(|_| AuthError {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        message: String::new(),
+        code: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -173,14 +174,21 @@ async fn new_task(State(state): State<AppState>, headers: HeaderMap, Form(form):
         priority: present(form.priority),
         due_date: present(form.due_date),
         tags: Some(
-            form.tags.unwrap_or_default().split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+            form.tags
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
         ),
     };
     match crate::tasks::create(&state.store, &user.id, input).await {
         Ok(_) => see_other("/", []),
         Err(crate::tasks::TaskError::Invalid(errors)) => {
             let message = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
-            (StatusCode::UNPROCESSABLE_ENTITY, format!("The task was not added: {message}. Go back to fix it.")).into_response()
+            (StatusCode::UNPROCESSABLE_ENTITY, format!("The task was not added: {message}. Go back to fix it."))
+                .into_response()
         }
         Err(error) => super::AppError::from(error).into_response(),
     }

@@ -42,16 +42,23 @@ pub fn api_router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(middleware::problem_bodies))
-        .nest("/api/auth", auth_router(&state))
+        .nest_service("/api/auth", auth_service(&state))
         .merge(forms::router())
         .with_state(state)
 }
 
 /// The embedded Better Auth, or a proxy to the external one when `BETTER_AUTH_UPSTREAM` is set.
-fn auth_router(state: &AppState) -> Router<AppState> {
+fn auth_service(state: &AppState) -> Router {
     match &state.config.upstream {
         Some(upstream) => crate::auth::proxy::router(upstream),
-        None => crate::auth::routes::router(state.clone()).layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        None => {
+            let routes = crate::auth::routes::router(state.clone())
+                .layer(DefaultBodyLimit::max(BODY_LIMIT))
+                .with_state(state.clone());
+            Router::new().fallback_service(
+                tower::ServiceBuilder::new().map_response(crate::auth::routes::drop_allow_on_404).service(routes),
+            )
+        }
     }
 }
 

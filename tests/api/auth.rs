@@ -331,16 +331,35 @@ async fn post_get_session_and_unknown_routes_answer_like_better_auth() {
     let post = app.client.post(app.url("/api/auth/get-session")).send().await.unwrap();
     let (status, body) = error_of(post).await;
     assert_eq!((status, body["code"].as_str().unwrap()), (405, "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED"));
+    assert_eq!(post_headers_no_store(&app).await, "no-store");
     for response in [
         app.client.get(app.url("/api/auth/sign-in/email")).send().await.unwrap(),
         app.client.get(app.url("/api/auth/nope")).send().await.unwrap(),
         app.client.request(reqwest::Method::OPTIONS, app.url("/api/auth/sign-in/email")).send().await.unwrap(),
     ] {
         assert_eq!(response.status(), 404);
+        assert!(response.headers().get("allow").is_none());
         assert!(response.text().await.unwrap().is_empty());
     }
     let ok: Value = app.client.get(app.url("/api/auth/ok")).send().await.unwrap().json().await.unwrap();
     assert_eq!(ok, json!({"ok": true}));
+}
+
+async fn post_headers_no_store(app: &TestApp) -> String {
+    let response = app.client.post(app.url("/api/auth/get-session")).send().await.unwrap();
+    response.headers()["cache-control"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn token_with_a_dead_session_is_401_and_clears_the_cookies() {
+    let app = TestApp::spawn().await;
+    let cookie = session_cookie(&app.sign_up(&email(), "password123").await);
+    let signed_out = app.client.post(app.url("/api/auth/sign-out")).header("cookie", &cookie).header("origin", ORIGIN);
+    assert_eq!(signed_out.send().await.unwrap().status(), 200);
+    let token = app.client.get(app.url("/api/auth/token")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(set_cookies(token.headers()).len(), 3);
+    let (status, body) = error_of(token).await;
+    assert_eq!((status, body), (401, json!({"message": "Unauthorized", "code": "UNAUTHORIZED"})));
 }
 
 #[tokio::test]

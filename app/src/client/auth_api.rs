@@ -25,13 +25,17 @@ struct ErrorBody {
 /// Better Auth's error codes in plain words, placed next to the field they are about.
 pub fn explain(status: u16, code: Option<&str>, message: &str) -> AuthFailure {
     let (field, text): (Option<&'static str>, String) = match code {
-        Some("INVALID_EMAIL_OR_PASSWORD") => (Some("password"), "That email and password don't match an account.".into()),
+        Some("INVALID_EMAIL_OR_PASSWORD") => {
+            (Some("password"), "That email and password don't match an account.".into())
+        }
         Some("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL") | Some("USER_ALREADY_EXISTS") => {
             (Some("email"), "An account with this email already exists. Sign in instead.".into())
         }
         Some("PASSWORD_TOO_SHORT") => (Some("password"), "Use at least 8 characters.".into()),
         Some("PASSWORD_TOO_LONG") => (Some("password"), "Use at most 128 characters.".into()),
-        Some("VALIDATION_ERROR") if message.contains("body.email") => (Some("email"), "Enter a valid email address.".into()),
+        Some("VALIDATION_ERROR") if message.contains("body.email") => {
+            (Some("email"), "Enter a valid email address.".into())
+        }
         Some("VALIDATION_ERROR") if message.contains("body.name") => (Some("name"), "Enter your name.".into()),
         Some("VALIDATION_ERROR") if message.contains("body.password") => (Some("password"), "Enter a password.".into()),
         Some("INVALID_ORIGIN") | Some("MISSING_OR_NULL_ORIGIN") => {

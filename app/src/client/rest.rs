@@ -14,7 +14,9 @@ async fn send<B: Serialize>(method: &str, path: &str, body: Option<&B>) -> Resul
     let mut access = token::access_token().await?;
     for attempt in 0..2 {
         let url = format!("/api/{}/tasks{path}", access.user_id);
-        let builder = RequestBuilder::new(&url).method(method.parse().expect("a valid method")).header("Authorization", &format!("Bearer {}", access.token));
+        let builder = RequestBuilder::new(&url)
+            .method(method.parse().expect("a valid method"))
+            .header("Authorization", &format!("Bearer {}", access.token));
         let request: Request = match body {
             Some(body) => builder.json(body).map_err(|_| ClientError::Network)?,
             None => builder.build().map_err(|_| ClientError::Network)?,

@@ -16,7 +16,8 @@ pub enum Mode {
 
 /// A local path to return to after signing in (`next=`), never another site.
 pub fn safe_next(next: Option<String>) -> String {
-    next.filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")).unwrap_or_else(|| "/".into())
+    next.filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\"))
+        .unwrap_or_else(|| "/".into())
 }
 
 /// The message for an error code a no-JavaScript form post came back with (`?error=`).
@@ -47,8 +48,12 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = match mode {
-                Mode::SignIn => auth_api::sign_in(&email.get_untracked(), &password.get_untracked(), remember.get_untracked()).await,
-                Mode::SignUp => auth_api::sign_up(&name.get_untracked(), &email.get_untracked(), &password.get_untracked()).await,
+                Mode::SignIn => {
+                    auth_api::sign_in(&email.get_untracked(), &password.get_untracked(), remember.get_untracked()).await
+                }
+                Mode::SignUp => {
+                    auth_api::sign_up(&name.get_untracked(), &email.get_untracked(), &password.get_untracked()).await
+                }
             };
             set_pending.set(false);
             match result {
@@ -61,16 +66,18 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
         });
     };
 
-    let field_error = move |field: &'static str| {
-        move || failure.get().filter(|f| f.field == Some(field)).map(|f| f.message)
-    };
+    let field_error =
+        move |field: &'static str| move || failure.get().filter(|f| f.field == Some(field)).map(|f| f.message);
     let form_error = move || failure.get().filter(|f| f.field.is_none()).map(|f| f.message);
     let reason = move || {
-        (query.read().get("reason").as_deref() == Some("expired")).then_some("Your session has ended. Sign in again to continue.")
+        (query.read().get("reason").as_deref() == Some("expired"))
+            .then_some("Your session has ended. Sign in again to continue.")
     };
     let (title, action, button, other_link, other_text) = match mode {
         Mode::SignIn => ("Sign in", "/sign-in", "Sign in", "/sign-up", "No account yet? Create one"),
-        Mode::SignUp => ("Create your account", "/sign-up", "Create account", "/sign-in", "Already have an account? Sign in"),
+        Mode::SignUp => {
+            ("Create your account", "/sign-up", "Create account", "/sign-in", "Already have an account? Sign in")
+        }
     };
 
     view! {

@@ -12,7 +12,9 @@ pub fn TaskItem(task: Task) -> impl IntoView {
     let id = task.id;
     // The task as it is now (edits, toggles); the prop is only the fallback once it leaves the list.
     let fallback = StoredValue::new(task);
-    let current = move || state.tasks.with(|tasks| tasks.iter().find(|t| t.id == id).cloned()).unwrap_or_else(|| fallback.get_value());
+    let current = move || {
+        state.tasks.with(|tasks| tasks.iter().find(|t| t.id == id).cloned()).unwrap_or_else(|| fallback.get_value())
+    };
     let (editing, set_editing) = signal(false);
     let title_input = NodeRef::<html::Input>::new();
     let edit_title = RwSignal::new(String::new());

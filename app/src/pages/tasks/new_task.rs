@@ -80,7 +80,13 @@ pub fn NewTaskForm() -> impl IntoView {
         let current = draft.get_untracked();
         let input = current.to_input();
         if let Err(errors) = input.clone().validate() {
-            set_problem.set(Some(errors.iter().map(|e| format!("{}: {}", e.field.replace('_', " "), e.message)).collect::<Vec<_>>().join("; ")));
+            set_problem.set(Some(
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ));
             return;
         }
         set_problem.set(None);

@@ -49,7 +49,12 @@ pub fn Toolbar(query: Memo<TaskQuery>) -> impl IntoView {
     };
     let on_order = {
         let go = go.clone();
-        move |event| go(TaskQuery { order: Order::parse(&event_target_value(&event)).unwrap_or_default(), ..query.get_untracked() })
+        move |event| {
+            go(TaskQuery {
+                order: Order::parse(&event_target_value(&event)).unwrap_or_default(),
+                ..query.get_untracked()
+            })
+        }
     };
     let priority_value = move || query.get().priority.map(|p| p.as_str().to_owned()).unwrap_or_default();
 

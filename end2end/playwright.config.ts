@@ -1,5 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 
+import { MAIN_PORT, SHORT_TOKEN_PORT, SHORT_TOKEN_SECONDS, SHORT_TOKEN_URL } from './tests/support/servers';
+
 /**
  * Playwright configuration for Ticklist.
  *
@@ -7,20 +9,33 @@ import { defineConfig, devices } from '@playwright/test';
  * the release binary built by `cargo leptos build --release`, started from the workspace root (it reads
  * `target/site`) on its own port with a fresh SQLite database per run.
  */
-const PORT = 3180;
+const PORT = MAIN_PORT;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
-const SERVER_COMMAND = [
-  'cd .. &&',
-  'rm -f target/e2e.db* &&',
-  'TICKLIST_ENV=production',
-  'RATE_LIMIT=off',
-  'BETTER_AUTH_SECRET=e2e-secret-0123456789abcdefghijklmnopqrstuvwxyz',
-  `BETTER_AUTH_URL=${BASE_URL}`,
-  `LEPTOS_SITE_ADDR=127.0.0.1:${PORT}`,
-  'DATABASE_URL=sqlite://target/e2e.db',
-  'target/release/ticklist',
-].join(' ');
+/**
+ * The command that starts the release server on `port` with a fresh SQLite file `target/<db>` (and any
+ * extra environment variables, e.g. a short JWT lifetime).
+ */
+function serverCommand(port: number, db: string, extraEnv: string[] = []): string {
+  const url = `http://127.0.0.1:${port}`;
+  return [
+    'cd .. &&',
+    `rm -f target/${db}* &&`,
+    'TICKLIST_ENV=production',
+    'RATE_LIMIT=off',
+    'BETTER_AUTH_SECRET=e2e-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+    `BETTER_AUTH_URL=${url}`,
+    `LEPTOS_SITE_ADDR=127.0.0.1:${port}`,
+    `DATABASE_URL=sqlite://target/${db}`,
+    ...extraEnv,
+    'target/release/ticklist',
+  ].join(' ');
+}
+
+const SERVER_COMMAND = serverCommand(PORT, 'e2e.db');
+
+/** A second server whose access tokens live 4 s, for the token refresh and expired-session tests. */
+const SHORT_TOKEN_COMMAND = serverCommand(SHORT_TOKEN_PORT, 'e2e-tokens.db', [`JWT_EXPIRES_IN=${SHORT_TOKEN_SECONDS}`]);
 
 export default defineConfig({
   testDir: './tests',
@@ -65,13 +80,24 @@ export default defineConfig({
       timeout: 60_000,
     },
   ],
-  webServer: {
-    command: SERVER_COMMAND,
-    url: `${BASE_URL}/healthz`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    gracefulShutdown: { signal: 'SIGINT', timeout: 5000 },
-  },
+  webServer: [
+    {
+      command: SERVER_COMMAND,
+      url: `${BASE_URL}/healthz`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGINT', timeout: 5000 },
+    },
+    {
+      command: SHORT_TOKEN_COMMAND,
+      url: `${SHORT_TOKEN_URL}/healthz`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGINT', timeout: 5000 },
+    },
+  ],
 });

@@ -31,6 +31,12 @@ pub async fn list(store: &Store, user_id: &str, query: &TaskQuery) -> Result<Tas
     Ok(store.list_tasks(user_id, query).await?)
 }
 
+/// The same page as [`list`], serialized to the API's JSON by the database, and the total.
+#[tracing::instrument(skip_all)]
+pub async fn list_json(store: &Store, user_id: &str, query: &TaskQuery) -> Result<(String, u64)> {
+    Ok(store.list_tasks_json(user_id, query).await?)
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn create(store: &Store, user_id: &str, input: NewTask) -> Result<Task> {
     let draft = input.validate().map_err(TaskError::Invalid)?;

@@ -66,8 +66,15 @@ pub enum KeySource {
     Shared(Vec<u8>),
 }
 
+/// How many verified tokens are remembered. A browser sends the same token for up to 15 minutes, so
+/// re-checking its signature on every request (EdDSA: tens of microseconds) would dominate the cost of
+/// a request; a remembered token is only re-checked for expiry.
+const VERIFIED_CACHE_SIZE: usize = 10_000;
+
 /// Verifies Better Auth JWTs. Cheap to share (`Arc`).
 pub struct TokenVerifier {
+    /// Tokens whose signature and claims were verified, with their claims.
+    verified: RwLock<HashMap<String, Arc<Claims>>>,
     issuer: String,
     audience: String,
     source: KeySource,
@@ -90,6 +97,7 @@ impl TokenVerifier {
             audience: audience.to_owned(),
             source,
             keys: RwLock::default(),
+            verified: RwLock::default(),
             last_refresh: tokio::sync::Mutex::new(None),
             min_refresh_interval,
         }
@@ -115,6 +123,25 @@ impl TokenVerifier {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(TokenError::TooLarge);
         }
+        let now = jsonwebtoken::get_current_timestamp();
+        if let Some(claims) = self.verified.read().expect("verified cache lock").get(token) {
+            // Same bytes as a token whose signature already verified: only time can have changed.
+            return if claims.exp + LEEWAY_SECS > now { Ok((**claims).clone()) } else { Err(TokenError::Expired) };
+        }
+        let claims = self.verify_uncached(token).await?;
+        let mut verified = self.verified.write().expect("verified cache lock");
+        if verified.len() >= VERIFIED_CACHE_SIZE {
+            verified.retain(|_, claims| claims.exp + LEEWAY_SECS > now);
+            if verified.len() >= VERIFIED_CACHE_SIZE {
+                verified.clear();
+            }
+        }
+        verified.insert(token.to_owned(), Arc::new(claims.clone()));
+        Ok(claims)
+    }
+
+    /// The full check: header, key, signature, claims.
+    async fn verify_uncached(&self, token: &str) -> Result<Claims, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
         let key = match &self.source {
             KeySource::Shared(secret) => {

@@ -116,6 +116,9 @@ pub(crate) trait Dialect {
     const LOCK_ROW: &'static str;
     /// Makes text order bytewise (code point order) on both backends.
     const BYTEWISE: &'static str;
+    /// A `select` turning the page `{page}` (a subquery with the task columns, in order, numbered
+    /// `n`) into the JSON array the API returns, built by the database itself.
+    const PAGE_AS_JSON: &'static str;
     /// Starts a transaction that holds the write lock from its first statement, so concurrent
     /// read-modify-write transactions queue instead of failing.
     async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>, sqlx::Error>;
@@ -129,6 +132,13 @@ impl Dialect for SqlitePool {
     type Time = String;
     const LOCK_ROW: &'static str = "";
     const BYTEWISE: &'static str = "";
+    // Timestamps are stored as the API shows them; dates as YYYY-MM-DD; tags as a JSON array.
+    const PAGE_AS_JSON: &'static str = "select coalesce(json_group_array(json(json_object(\
+        'id', id, 'user_id', user_id, 'title', title, 'description', description, \
+        'completed', json(case when completed then 'true' else 'false' end), \
+        'priority', case priority when 0 then 'low' when 2 then 'high' else 'medium' end, \
+        'due_date', due_date, 'tags', json(tags), 'created_at', created_at, 'updated_at', updated_at)) \
+        order by n), '[]') from ({page})";
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         self.begin_with("BEGIN IMMEDIATE").await
     }
@@ -142,6 +152,13 @@ impl Dialect for PgPool {
     type Time = DateTime<Utc>;
     const LOCK_ROW: &'static str = " FOR UPDATE";
     const BYTEWISE: &'static str = r#" COLLATE "C""#;
+    const PAGE_AS_JSON: &'static str = r#"select coalesce(json_agg(json_build_object(
+        'id', id, 'user_id', user_id, 'title', title, 'description', description, 'completed', completed,
+        'priority', case priority when 0 then 'low' when 2 then 'high' else 'medium' end,
+        'due_date', to_char(due_date, 'YYYY-MM-DD'), 'tags', tags::json,
+        'created_at', to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'updated_at', to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) order by n), '[]')::text
+        from ({page}) as page"#;
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         self.begin().await
     }
@@ -156,4 +173,8 @@ pub(crate) fn lock_row<P: Dialect>(_: &P) -> &'static str {
 
 pub(crate) fn bytewise<P: Dialect>(_: &P) -> &'static str {
     P::BYTEWISE
+}
+
+pub(crate) fn page_as_json<P: Dialect>(_: &P) -> &'static str {
+    P::PAGE_AS_JSON
 }

@@ -61,10 +61,11 @@ pub async fn list(
     user.require(&user_id)?;
     let query = TaskQuery::parse(raw.as_deref().unwrap_or_default())
         .map_err(|errors| AppError::BadRequest("invalid query parameters".into(), errors))?;
-    let page = tasks::list(&state.store, &user.id, &query).await?;
+    let (json, total) = tasks::list_json(&state.store, &user.id, &query).await?;
     let mut headers = HeaderMap::new();
-    headers.insert("x-total-count", HeaderValue::from(page.total));
-    Ok((headers, AppJson(page.tasks)))
+    headers.insert("x-total-count", HeaderValue::from(total));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok((headers, json))
 }
 
 /// Create a task.

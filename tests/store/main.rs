@@ -189,6 +189,39 @@ async fn jwks_rows_round_trip(backend: Backend) {
     let _ = Utc::now();
 }
 
+async fn the_json_page_equals_the_typed_page(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    let with_everything = TaskDraft {
+        description: Some("quote \" and \\ and ünïcode".into()),
+        due_date: NaiveDate::from_ymd_opt(2026, 2, 3),
+        tags: vec!["a".into(), "b".into()],
+        priority: Priority::High,
+        completed: true,
+        ..draft("full")
+    };
+    store.insert_task("u", &with_everything, tasks::now()).await.unwrap();
+    for i in 0..5 {
+        store
+            .insert_task("u", &TaskDraft { priority: Priority::ALL[i % 3], ..draft(&format!("t{i}")) }, tasks::now())
+            .await
+            .unwrap();
+    }
+    for raw in ["", "sort=title&order=asc", "sort=priority&limit=2&offset=1", "status=completed", "q=zzz", "tag=a"] {
+        let query = TaskQuery::parse(raw).unwrap();
+        let typed = store.list_tasks("u", &query).await.unwrap();
+        let (json, total) = store.list_tasks_json("u", &query).await.unwrap();
+        let parsed: Vec<ticklist::model::Task> =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{raw}: {e}: {json}"));
+        assert_eq!(parsed, typed.tasks, "{raw}");
+        assert_eq!(total, typed.total, "{raw}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            serde_json::to_value(&typed.tasks).unwrap(),
+            "{raw}"
+        );
+    }
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -211,4 +244,5 @@ on_both_backends!(
     sorting_is_the_same_on_both_backends,
     migrations_can_run_again,
     jwks_rows_round_trip,
+    the_json_page_equals_the_typed_page,
 );

@@ -1,17 +1,18 @@
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { test } from '@playwright/test';
 import { SignInPage } from './support/auth';
+import { TaskBoard } from './support/tasks';
 import { newUser, signUpByApi } from './support/users';
 
-test(`debug next`, async ({ page, baseURL, request }) => {
-  const r = await request.get('/?status=completed&sort=title', { maxRedirects: 0 });
-  console.log('SSR', r.status(), r.headers()['location']);
-  const user = newUser('dbg');
-  await signUpByApi(request, baseURL!, user);
-  await page.goto('/?status=completed&sort=title');
-  console.log('JS url', page.url());
-  const s = new SignInPage(page);
-  await s.expectShown();
-  await s.signIn(user);
-  await page.waitForTimeout(1500);
-  console.log('after sign in', page.url(), await page.locator('h1').allTextContents());
+test(`debug contrast`, async ({ page, baseURL }) => {
+  await new SignInPage(page).goto();
+  let r = await new AxeBuilder({ page }).analyze();
+  for (const v of r.violations) for (const n of v.nodes) console.log(v.id, n.target.join(' '), n.any.map((a) => a.message).join(' | '));
+  await signUpByApi(page.request, baseURL!, newUser('dbg'));
+  const board = new TaskBoard(page);
+  await board.goto();
+  await board.addTask({ title: 'x' });
+  await board.deleteTask('x');
+  r = await new AxeBuilder({ page }).analyze();
+  for (const v of r.violations) for (const n of v.nodes) console.log(v.id, n.target.join(' '), n.any.map((a) => a.message).join(' | '));
 });

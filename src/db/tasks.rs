@@ -313,9 +313,9 @@ fn page_clause(query: &TaskQuery, arg_count: usize, bytewise: &str) -> (String, 
 }
 
 /// The filter's values followed by limit and offset.
-fn page_args(args: &[Arg], query: &TaskQuery) -> impl Iterator<Item = Arg> {
+fn page_args<'a>(args: &'a [Arg], query: &TaskQuery) -> impl Iterator<Item = Arg> + 'a {
     let paging = [Arg::Int(i64::from(query.limit)), Arg::Int(i64::try_from(query.offset).unwrap_or(i64::MAX))];
-    args.to_vec().into_iter().chain(paging)
+    args.iter().cloned().chain(paging)
 }
 
 /// The `where` clause of a list query and its bind values (`$1` is always the user id).

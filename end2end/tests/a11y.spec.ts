@@ -1,9 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test, type TestInfo } from '@playwright/test';
+import type { Page, TestInfo } from '@playwright/test';
 
 import { hydrated, tabTo } from './support/app';
 import { AccountMenu, SignInPage, SignUpPage } from './support/auth';
 import { utcDate } from './support/dates';
+import { expect, test } from './support/fixtures';
 import { TaskBoard } from './support/tasks';
 import { newUser, signUpByApi } from './support/users';
 

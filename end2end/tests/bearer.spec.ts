@@ -1,6 +1,7 @@
-import { expect, test, type Request } from '@playwright/test';
+import type { Request } from '@playwright/test';
 
 import { jwtClaims } from './support/app';
+import { expect, test } from './support/fixtures';
 import { TaskBoard } from './support/tasks';
 import { newUser, signUpByApi } from './support/users';
 

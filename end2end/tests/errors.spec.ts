@@ -1,5 +1,6 @@
-import { expect, type Page, type Route, test } from '@playwright/test';
+import type { Page, Route } from '@playwright/test';
 
+import { expect, test } from './support/fixtures';
 import { TaskBoard } from './support/tasks';
 import { newUser, signUpByApi } from './support/users';
 

@@ -1,7 +1,8 @@
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 
 import { cachedToken } from './support/app';
 import { AccountMenu } from './support/auth';
+import { expect, test } from './support/fixtures';
 import { TaskBoard } from './support/tasks';
 import { newUser, signUpByApi, type User } from './support/users';
 

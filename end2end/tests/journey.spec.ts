@@ -1,10 +1,9 @@
-import { expect, test } from '@playwright/test';
-
 import { collectErrors } from './support/app';
 import { AccountMenu, SignInPage, SignUpPage } from './support/auth';
 import { utcDate } from './support/dates';
+import { expect, test } from './support/fixtures';
 import { TaskBoard } from './support/tasks';
-import { newUser } from './support/users';
+import { newUser, signUpByApi } from './support/users';
 
 /**
  * The whole journey of one person: create an account, add tasks with every field, edit, complete,
@@ -270,5 +269,35 @@ test.describe('the full journey', () => {
     });
 
     expect(errors, 'no console errors or page errors').toEqual([]);
+  });
+
+  test('a long list shows the first 100 tasks and the rest with Load more', async ({ page, baseURL }) => {
+    const userId = await signUpByApi(page.request, baseURL!, newUser('many'));
+    const token = ((await (await page.request.get('/api/auth/token')).json()) as { token: string }).token;
+    const total = 105;
+    for (let start = 1; start <= total; start += 15) {
+      await Promise.all(
+        Array.from({ length: Math.min(15, total - start + 1) }, (_, i) =>
+          page.request
+            .post(`/api/${userId}/tasks`, {
+              headers: { Authorization: `Bearer ${token}` },
+              data: { title: `Task ${String(start + i).padStart(3, '0')}` },
+            })
+            .then((response) => expect(response.status()).toBe(201)),
+        ),
+      );
+    }
+
+    const board = new TaskBoard(page);
+    await board.goto('?sort=title&order=asc');
+    await expect(board.itemsLeft).toHaveText(`${total} items left`);
+    await expect(board.items).toHaveCount(100);
+    await expect(board.titles.last()).toHaveText('Task 100');
+    await expect(board.loadMore).toHaveText(`Load more (100 of ${total} shown)`);
+
+    await board.loadMore.click();
+    await expect(board.items).toHaveCount(total);
+    await expect(board.titles.last()).toHaveText(`Task ${total}`);
+    await expect(board.loadMore).toHaveCount(0);
   });
 });

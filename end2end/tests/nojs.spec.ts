@@ -1,7 +1,8 @@
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 
 import { AccountMenu, SignInPage, SignUpPage } from './support/auth';
 import { utcDate } from './support/dates';
+import { expect, test } from './support/fixtures';
 import { TaskBoard } from './support/tasks';
 import { newUser } from './support/users';
 

@@ -1,4 +1,10 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+
+import { hydrated } from './support/app';
+import { SignInPage } from './support/auth';
+import { expect, test } from './support/fixtures';
+import { TaskBoard } from './support/tasks';
+import { newUser, signUpByApi } from './support/users';
 
 /**
  * Smoke test of the application shell: the page renders on the server, hydrates in the browser without
@@ -27,7 +33,8 @@ test.describe('application shell', () => {
     await page.goto('/');
 
     await expect(page).toHaveTitle(/Ticklist/);
-    await expect(page.getByRole('heading', { name: /Ticklist/ }).first()).toBeVisible();
+    // The brand in the header (signed out, `/` shows the sign-in page).
+    await expect(page.getByRole('link', { name: 'Ticklist' })).toBeVisible();
 
     // The app sets data-hydrated="true" on <body> once the WASM bundle has hydrated the page;
     // the theme toggle only works after that.
@@ -55,5 +62,42 @@ test.describe('application shell', () => {
 
     const ready = await request.get('/readyz');
     expect(ready.status()).toBe(200);
+  });
+
+  test('signed-out visitors of a board view are sent to sign in and come back to that view', async ({ page, baseURL }) => {
+    const user = newUser('shell');
+    await signUpByApi(page.request, baseURL!, user);
+    await page.context().clearCookies();
+
+    await page.goto('/?status=pending&sort=title&order=asc');
+    await expect(page).toHaveURL(/\/sign-in\?next=%2F%3Fstatus%3Dpending%26sort%3Dtitle%26order%3Dasc$/);
+    const signIn = new SignInPage(page);
+    await signIn.expectShown();
+    await signIn.signIn(user);
+    await expect(page).toHaveURL(/\/\?status=pending&sort=title&order=asc$/);
+    await new TaskBoard(page).expectShown();
+  });
+
+  test('an unknown address answers 404 with the not-found page', async ({ page, request }) => {
+    const direct = await request.get('/no-such-page', { headers: { Accept: 'text/html' } });
+    expect(direct.status()).toBe(404);
+    expect(direct.headers()['content-type']).toContain('text/html');
+
+    const errors = collectErrors(page);
+    const response = await page.goto('/no-such-page');
+    expect(response?.status()).toBe(404);
+    await expect(page).toHaveTitle('Not found · Ticklist');
+    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+    await hydrated(page);
+    await page.getByRole('link', { name: 'Go to your tasks' }).click();
+    await expect(page).toHaveURL(/\/sign-in\?next=%2F$/);
+    expect(errors, 'no console errors or page errors').toEqual([]);
+  });
+
+  test('unknown API paths answer 404 with a problem document', async ({ request }) => {
+    const response = await request.get('/api/no-such-thing');
+    expect(response.status()).toBe(404);
+    expect(response.headers()['content-type']).toContain('application/problem+json');
+    expect((await response.json()).status).toBe(404);
   });
 });

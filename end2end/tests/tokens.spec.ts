@@ -1,7 +1,8 @@
-import { expect, type Page, type Request, test } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 
 import { cachedToken, DRAFT_KEY, jwtClaims } from './support/app';
 import { AccountMenu, SignInPage } from './support/auth';
+import { expect, test } from './support/fixtures';
 import { SHORT_TOKEN_SECONDS, SHORT_TOKEN_URL } from './support/servers';
 import { TaskBoard } from './support/tasks';
 import { newUser, signUpByApi } from './support/users';

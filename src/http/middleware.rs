@@ -59,6 +59,17 @@ pub async fn problem_bodies(request: Request, next: Next) -> Response {
     problem
 }
 
+/// Runs the rest of the stack in its own task, so a client that disconnects does not cancel a request
+/// half-way: a database transaction dropped in mid-flight could otherwise leave its pooled connection
+/// unusable, and a write the client already sent should finish either way.
+pub async fn run_to_completion(request: Request, next: Next) -> Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(error) if error.is_panic() => panic_response(error.into_panic()),
+        Err(_) => problem_response(&Problem::new(500, "Internal Server Error", None)),
+    }
+}
+
 /// Turns a handler panic into a 500 problem instead of a dropped connection.
 pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
     let message = panic

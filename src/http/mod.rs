@@ -62,12 +62,14 @@ fn auth_service(state: &AppState) -> Router {
     }
 }
 
-/// Wraps a whole app (API and UI) in the shared middleware: request logging, panic recovery,
-/// a request timeout and response compression.
+/// Wraps a whole app (API and UI) in the shared middleware (innermost first): panic recovery,
+/// requests that run to completion even if the client leaves, compression, a request timeout, and
+/// request logging.
 pub fn with_middleware(app: Router) -> Router {
-    app.layer(CompressionLayer::new())
+    app.layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(axum::middleware::from_fn(middleware::run_to_completion))
+        .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(axum::middleware::from_fn(middleware::log_request))
 }
 

@@ -268,6 +268,31 @@ test.describe('the full journey', () => {
       await expect(board.clearCompleted).toHaveText('Clear completed (2)');
     });
 
+    await test.step('clear the completed tasks, then mark all done and not done', async () => {
+      await board.clearCompleted.click();
+      await board.expectTitles([OFFSITE]);
+      await expect(board.clearCompleted).toHaveCount(0);
+      await expect(board.itemsLeft).toHaveText('1 item left');
+
+      await expect(board.toggleAll).toHaveText('Mark all done');
+      const allDone = page.waitForResponse((r) => r.url().includes('/api/fn/set_all_completed'));
+      await board.toggleAll.click();
+      expect((await allDone).status()).toBe(200);
+      await expect(board.task(OFFSITE).toggle).toBeChecked();
+      await expect(board.itemsLeft).toHaveText('0 items left');
+      await expect(board.toggleAll).toHaveText('Mark all not done');
+      const allOpen = page.waitForResponse((r) => r.url().includes('/api/fn/set_all_completed'));
+      await board.toggleAll.click();
+      expect((await allOpen).status()).toBe(200);
+      await expect(board.task(OFFSITE).toggle).not.toBeChecked();
+      await expect(board.itemsLeft).toHaveText('1 item left');
+
+      await page.reload();
+      await board.expectShown();
+      await board.expectTitles([OFFSITE]);
+      await expect(board.itemsLeft).toHaveText('1 item left');
+    });
+
     expect(errors, 'no console errors or page errors').toEqual([]);
   });
 

@@ -116,8 +116,9 @@ pub(crate) trait Dialect {
     const LOCK_ROW: &'static str;
     /// Makes text order bytewise (code point order) on both backends.
     const BYTEWISE: &'static str;
-    /// A `select` turning the page `{page}` (a subquery with the task columns, in order, numbered
-    /// `n`) into the JSON array the API returns, built by the database itself.
+    /// A `select` turning the page `{page}` (an ordered, limited subquery of task rows) into the JSON
+    /// array the API returns, built by the database itself. Both databases aggregate the rows of an
+    /// ordered subquery in its order; the store tests check it for every sort.
     const PAGE_AS_JSON: &'static str;
     /// Starts a transaction that holds the write lock from its first statement, so concurrent
     /// read-modify-write transactions queue instead of failing.
@@ -137,8 +138,8 @@ impl Dialect for SqlitePool {
         'id', id, 'user_id', user_id, 'title', title, 'description', description, \
         'completed', json(case when completed then 'true' else 'false' end), \
         'priority', case priority when 0 then 'low' when 2 then 'high' else 'medium' end, \
-        'due_date', due_date, 'tags', json(tags), 'created_at', created_at, 'updated_at', updated_at)) \
-        order by n), '[]') from ({page})";
+        'due_date', due_date, 'tags', json(tags), 'created_at', created_at, 'updated_at', updated_at))), '[]') \
+        from ({page})";
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         self.begin_with("BEGIN IMMEDIATE").await
     }
@@ -157,7 +158,7 @@ impl Dialect for PgPool {
         'priority', case priority when 0 then 'low' when 2 then 'high' else 'medium' end,
         'due_date', to_char(due_date, 'YYYY-MM-DD'), 'tags', tags::json,
         'created_at', to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'updated_at', to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) order by n), '[]')::text
+        'updated_at', to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))), '[]')::text
         from ({page}) as page"#;
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         self.begin().await

@@ -253,7 +253,7 @@ impl Store {
         let (filter, args) = where_clause(user_id, query);
         let json: String = on_pool!(self, pool => {
             let (order, paging) = page_clause(query, args.len(), bytewise(pool));
-            let page = format!("select row_number() over (order by {order}) as n, * from task where {filter} order by {order} {paging}");
+            let page = format!("select * from task where {filter} order by {order} {paging}");
             let sql = page_as_json(pool).replace("{page}", &page);
             bind_all!(sqlx::query_scalar(&sql), page_args(&args, query)).fetch_one(pool).await?
         });

@@ -69,8 +69,8 @@ pub fn App() -> impl IntoView {
             <main id="main" class="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=TasksPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("sign-in") view=SignInPage />
-                    <Route path=StaticSegment("sign-up") view=SignUpPage />
+                    <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

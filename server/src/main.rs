@@ -71,7 +71,13 @@ async fn run() -> Result<(), String> {
         )
         .fallback({
             // Unknown /api paths get a problem body; anything else is a static file or the UI's 404 page.
-            let files_and_pages = leptos_axum::file_and_error_handler(shell);
+            let files_and_pages = leptos_axum::file_and_error_handler_with_context(
+                {
+                    let state = state.clone();
+                    move || provide_context(state.clone())
+                },
+                shell,
+            );
             move |uri: Uri, state: State<LeptosOptions>, request: Request| async move {
                 if uri.path().starts_with("/api/") {
                     http::api_not_found().await

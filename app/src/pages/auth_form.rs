@@ -30,7 +30,8 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
     let query = use_query_map();
     let next = Signal::derive(move || safe_next(query.read().get("next")));
     let (name, set_name) = signal(String::new());
-    let (email, set_email) = signal(query.read_untracked().get("email").unwrap_or_default());
+    let initial_email = query.read_untracked().get("email").unwrap_or_default();
+    let (email, set_email) = signal(initial_email.clone());
     let (password, set_password) = signal(String::new());
     let (remember, set_remember) = signal(true);
     let (failure, set_failure) = signal(query.read_untracked().get("error").map(|code| message_for_code(&code)));
@@ -85,7 +86,7 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
             <h1>{title}</h1>
             <p class="notice" role="status">{reason}</p>
             <form method="post" action=action on:submit=submit novalidate>
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 {(mode == Mode::SignUp).then(|| view! {
                     <div class="field">
                         <label for="name">"Name"</label>
@@ -97,7 +98,7 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
                 })}
                 <div class="field">
                     <label for="email">"Email"</label>
-                    <input id="email" name="email" type="email" autocomplete="email" required
+                    <input id="email" name="email" type="email" autocomplete="email" required value=initial_email
                         aria-describedby="email-error" aria-invalid=move || field_error("email")().is_some().to_string()
                         bind:value=(email, set_email) />
                     <p id="email-error" class="field-error" aria-live="polite">{field_error("email")}</p>
@@ -106,14 +107,14 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
                     <label for="password">"Password"</label>
                     <input id="password" name="password" type="password" required minlength="8" maxlength="128"
                         autocomplete=if mode == Mode::SignUp { "new-password" } else { "current-password" }
-                        aria-describedby="password-error password-hint" aria-invalid=move || field_error("password")().is_some().to_string()
+                        aria-describedby=if mode == Mode::SignUp { "password-error password-hint" } else { "password-error" } aria-invalid=move || field_error("password")().is_some().to_string()
                         bind:value=(password, set_password) />
                     {(mode == Mode::SignUp).then(|| view! { <p id="password-hint" class="hint">"At least 8 characters."</p> })}
                     <p id="password-error" class="field-error" aria-live="polite">{field_error("password")}</p>
                 </div>
                 {(mode == Mode::SignIn).then(|| view! {
                     <label class="checkbox">
-                        <input type="checkbox" name="rememberMe" value="true" bind:checked=(remember, set_remember) />
+                        <input type="checkbox" name="rememberMe" value="true" checked=true bind:checked=(remember, set_remember) />
                         " Keep me signed in"
                     </label>
                 })}

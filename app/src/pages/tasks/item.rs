@@ -10,11 +10,10 @@ use super::toolbar::href;
 pub fn TaskItem(task: Task) -> impl IntoView {
     let state = expect_context::<ListState>();
     let id = task.id;
-    // The task as it is now (edits, toggles); the prop is only the fallback once it leaves the list.
-    let fallback = StoredValue::new(task);
-    let current = move || {
-        state.tasks.with(|tasks| tasks.iter().find(|t| t.id == id).cloned()).unwrap_or_else(|| fallback.get_value())
-    };
+    // The task as it is now (edits, toggles). Only the list's signals are read (they outlive this row):
+    // once the task has left the list, closures that still run one last time find nothing and render nothing.
+    let current = move || state.tasks.with(|tasks| tasks.iter().find(|t| t.id == id).cloned());
+    let title = move || current().map(|t| t.title).unwrap_or_default();
     let (editing, set_editing) = signal(false);
     let title_input = NodeRef::<html::Input>::new();
     let edit_title = RwSignal::new(String::new());
@@ -27,7 +26,7 @@ pub fn TaskItem(task: Task) -> impl IntoView {
         if id < 0 {
             return; // not saved yet
         }
-        let task = current();
+        let Some(task) = current() else { return };
         edit_title.set(task.title.clone());
         edit_description.set(task.description.clone().unwrap_or_default());
         edit_priority.set(task.priority.as_str().to_owned());
@@ -42,7 +41,7 @@ pub fn TaskItem(task: Task) -> impl IntoView {
         });
     };
     let save = move || {
-        let before = current();
+        let Some(before) = current() else { return };
         let title = edit_title.get_untracked().trim().to_owned();
         if title.is_empty() {
             return; // an empty title is refused; keep editing
@@ -81,7 +80,7 @@ pub fn TaskItem(task: Task) -> impl IntoView {
     };
 
     let due_label = move || {
-        let task = current();
+        let task = current()?;
         let today = state.today.get();
         let date = task.due_date?;
         let (class, text) = if task.is_overdue(today) {
@@ -106,8 +105,8 @@ pub fn TaskItem(task: Task) -> impl IntoView {
     };
 
     view! {
-        <li class="task" class:task-done=move || current().completed class:task-pending=move || id < 0
-            class:task-overdue=move || current().is_overdue(state.today.get()) data-testid="task">
+        <li class="task" class:task-done=move || current().is_some_and(|t| t.completed) class:task-pending=move || id < 0
+            class:task-overdue=move || current().is_some_and(|t| t.is_overdue(state.today.get())) data-testid="task">
             <Show when=move || !editing.get() fallback=move || view! {
                 <div class="task-edit" on:keydown=on_key>
                     <label class="visually-hidden" for=format!("edit-title-{id}")>"Title"</label>
@@ -134,32 +133,29 @@ pub fn TaskItem(task: Task) -> impl IntoView {
             }>
                 <div class="task-row">
                     <input type="checkbox" class="task-toggle" id=format!("toggle-{id}") data-testid="toggle"
-                        prop:checked=move || current().completed disabled=move || id < 0
+                        prop:checked=move || current().is_some_and(|t| t.completed) disabled=move || id < 0
                         on:change=move |_| state.toggle(id) />
                     <label class="visually-hidden" for=format!("toggle-{id}")>
-                        {move || format!("Mark “{}” {}", current().title, if current().completed { "not done" } else { "done" })}
+                        {move || current().map(|t| format!("Mark “{}” {}", t.title, if t.completed { "not done" } else { "done" }))}
                     </label>
                     <div class="task-body" on:dblclick=move |_| start_edit()>
-                        <span class="task-title" data-testid="task-title">{move || current().title}</span>
-                        {move || current().description.map(|d| view! { <p class="task-description">{d}</p> })}
+                        <span class="task-title" data-testid="task-title">{title}</span>
+                        {move || current().and_then(|t| t.description).map(|d| view! { <p class="task-description">{d}</p> })}
                         <div class="task-meta">
-                            {move || {
-                                let priority = current().priority;
-                                (priority != Priority::Medium).then(|| view! {
-                                    <span class=format!("priority priority-{}", priority.as_str()) data-testid="priority">
-                                        {format!("{} priority", capitalized(priority.as_str()))}
-                                    </span>
-                                })
-                            }}
+                            {move || current().map(|t| t.priority).filter(|p| *p != Priority::Medium).map(|priority| view! {
+                                <span class=format!("priority priority-{}", priority.as_str()) data-testid="priority">
+                                    {format!("{} priority", capitalized(priority.as_str()))}
+                                </span>
+                            })}
                             {due_label}
-                            {move || current().tags.into_iter().map(tag_link).collect_view()}
+                            {move || current().map(|t| t.tags).unwrap_or_default().into_iter().map(tag_link).collect_view()}
                         </div>
                     </div>
                     <div class="task-actions">
                         <button type="button" class="button button-quiet button-small" data-testid="edit" disabled=move || id < 0
-                            aria-label=move || format!("Edit “{}”", current().title) on:click=move |_| start_edit()>"Edit"</button>
+                            aria-label=move || format!("Edit “{}”", title()) on:click=move |_| start_edit()>"Edit"</button>
                         <button type="button" class="button button-quiet button-small button-danger" data-testid="delete" disabled=move || id < 0
-                            aria-label=move || format!("Delete “{}”", current().title) on:click=move |_| state.delete(id)>"Delete"</button>
+                            aria-label=move || format!("Delete “{}”", title()) on:click=move |_| state.delete(id)>"Delete"</button>
                     </div>
                 </div>
             </Show>

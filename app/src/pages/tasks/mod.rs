@@ -31,7 +31,13 @@ pub fn TasksPage() -> impl IntoView {
                 match viewer.await {
                     Ok(Some(_)) => view! { <Board /> }.into_any(),
                     _ => {
-                        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                        let search = location.search.get_untracked();
+                        let search = search.trim_start_matches('?');
+                        let here = if search.is_empty() {
+                            location.pathname.get_untracked()
+                        } else {
+                            format!("{}?{search}", location.pathname.get_untracked())
+                        };
                         let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
                         view! { <Redirect path=format!("/sign-in?next={next}") /> }.into_any()
                     }

@@ -5,12 +5,16 @@ use leptos_router::hooks::use_navigate;
 
 use crate::client::ClientError;
 
+/// What Undo runs.
+pub type Undo = std::sync::Arc<dyn Fn() + Send + Sync>;
+
 #[derive(Clone)]
 pub struct Notice {
     pub id: u64,
     pub text: String,
     pub error: bool,
-    pub undo: Option<Callback<()>>,
+    /// Plain (not reactive) so it survives the row that offered it.
+    pub undo: Option<Undo>,
 }
 
 /// The notices of the list page (a context).
@@ -25,7 +29,7 @@ impl Notices {
         Self { items: RwSignal::new(Vec::new()), next_id: StoredValue::new(0) }
     }
 
-    fn push(&self, text: String, error: bool, undo: Option<Callback<()>>) -> u64 {
+    fn push(&self, text: String, error: bool, undo: Option<Undo>) -> u64 {
         let id = self.next_id.get_value() + 1;
         self.next_id.set_value(id);
         self.items.update(|items| {
@@ -42,7 +46,7 @@ impl Notices {
     }
 
     /// An offer to undo; returns its id so that it can be withdrawn when the time is up.
-    pub fn undo(&self, text: impl Into<String>, undo: Callback<()>) -> u64 {
+    pub fn undo(&self, text: impl Into<String>, undo: Undo) -> u64 {
         self.push(text.into(), false, Some(undo))
     }
 
@@ -80,7 +84,7 @@ pub fn NoticeArea() -> impl IntoView {
                     <span>{notice.text.clone()}</span>
                     {notice.undo.map(|undo| view! {
                         <button type="button" class="button button-small" data-testid="undo"
-                            on:click=move |_| { undo.run(()); notices.dismiss(notice.id); }>"Undo"</button>
+                            on:click=move |_| { undo(); notices.dismiss(notice.id); }>"Undo"</button>
                     })}
                     <button type="button" class="button button-quiet button-small" aria-label="Dismiss"
                         on:click=move |_| notices.dismiss(notice.id)>"✕"</button>

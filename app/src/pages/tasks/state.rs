@@ -163,18 +163,23 @@ impl ListState {
         self.deleting.update(|ids| ids.push(id));
         self.adjust_counts(-1, if task.completed { 0 } else { -1 });
         let state = *self;
-        let undone = StoredValue::new(false);
-        let undo = Callback::new(move |_| {
-            undone.set_value(true);
-            state.deleting.update(|ids| ids.retain(|d| *d != id));
-            state.adjust_counts(1, if task.completed { 0 } else { 1 });
-        });
+        // Plain shared state, not reactive values: the row that started this is gone by now.
+        let undone = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let undo: super::notices::Undo = {
+            let undone = undone.clone();
+            let completed = task.completed;
+            std::sync::Arc::new(move || {
+                undone.store(true, std::sync::atomic::Ordering::SeqCst);
+                state.deleting.update(|ids| ids.retain(|d| *d != id));
+                state.adjust_counts(1, if completed { 0 } else { 1 });
+            })
+        };
         let title = self.find(id).map(|t| t.title).unwrap_or_default();
         let notice = self.notices.undo(format!("Deleted “{title}”."), undo);
         set_timeout(
             move || {
                 state.notices.dismiss(notice);
-                if undone.get_value() {
+                if undone.load(std::sync::atomic::Ordering::SeqCst) {
                     return;
                 }
                 spawn_local(async move {

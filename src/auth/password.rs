@@ -33,15 +33,31 @@ pub fn verify_blocking(password: &str, stored: &str) -> bool {
     constant_time_eq(computed.as_bytes(), key_hex.to_ascii_lowercase().as_bytes())
 }
 
+/// At most this many hashes run at once: each takes 32 MiB (128·r·N bytes) and a core for ~70 ms, so
+/// a burst of sign-ins queues here instead of taking all memory and every core.
+fn hash_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(1);
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// Runs one hashing job on the blocking pool, within the permit budget.
+async fn blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> T {
+    let _permit = hash_permits().acquire().await.expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(job).await.expect("hashing does not panic")
+}
+
 /// Hashes `password` on the blocking pool.
 pub async fn hash(password: String) -> String {
-    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.expect("hashing does not panic")
+    blocking(move || hash_blocking(&password)).await
 }
 
 /// Checks `password` against `stored` on the blocking pool. With no stored hash (unknown email) it
 /// still spends one hash, so the response time does not tell whether the account exists.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match stored {
+    blocking(move || match stored {
         Some(stored) => verify_blocking(&password, &stored),
         None => {
             let _ = hash_blocking(&password);
@@ -49,7 +65,6 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
         }
     })
     .await
-    .expect("verification does not panic")
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! named by a random token that travels in a signed cookie, live 7 days (1 day when not remembered),
 //! slide forward when a day old, and are deleted on sign-out or when found expired.
 use axum::http::HeaderMap;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 
 use super::cookie::{self, CookieConfig, SESSION_MAX_AGE};
 use super::error::AuthError;
@@ -54,10 +54,6 @@ pub enum SessionLookup {
     Live { session: Box<SessionRow>, user: Box<UserRow>, refreshed: bool },
 }
 
-fn now_millis() -> DateTime<Utc> {
-    crate::tasks::now()
-}
-
 impl From<&UserRow> for TokenUser {
     fn from(user: &UserRow) -> Self {
         TokenUser {
@@ -78,7 +74,7 @@ async fn new_session(
     remember: bool,
     meta: &ClientMeta,
 ) -> Result<SessionRow, AuthError> {
-    let now = now_millis();
+    let now = crate::tasks::now();
     let lifetime = if remember { SESSION_MAX_AGE } else { SHORT_SESSION };
     let session = SessionRow {
         expires_at: now + Duration::seconds(lifetime),
@@ -114,7 +110,7 @@ pub async fn sign_up(
         return Err(AuthError::user_exists());
     }
     let hash = password::hash(password).await;
-    let now = now_millis();
+    let now = crate::tasks::now();
     let user =
         UserRow { name, email, email_verified: false, image, created_at: now, updated_at: now, id: generate_id() };
     match state.store.create_user(&user, &generate_id(), &hash).await {
@@ -165,7 +161,7 @@ pub async fn lookup(state: &AppState, headers: &HeaderMap, allow_refresh: bool) 
         return Ok(SessionLookup::Absent);
     };
     let Some((session, user)) = state.store.session_by_token(&token).await? else { return Ok(SessionLookup::Dead) };
-    let now = now_millis();
+    let now = crate::tasks::now();
     if session.expires_at <= now {
         state.store.delete_session(&token).await?;
         return Ok(SessionLookup::Dead);

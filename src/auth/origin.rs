@@ -29,7 +29,7 @@ impl TrustedOrigins {
     /// Whether a callback URL is a safe relative path or on a trusted origin.
     pub fn allows_callback(&self, url: &str) -> bool {
         if url.starts_with('/') {
-            return !url.starts_with("//") && !url.starts_with("/\\");
+            return crate::model::is_local_path(url);
         }
         origin_of(url).is_some_and(|origin| self.trusts(&origin))
     }

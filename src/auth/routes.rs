@@ -179,7 +179,7 @@ fn callback_url(state: &AppState, body: &Map<String, Value>) -> Result<Option<St
     }
 }
 
-fn session_cookies(state: &AppState, token: &str, remember: bool) -> Vec<String> {
+pub(crate) fn session_cookies(state: &AppState, token: &str, remember: bool) -> Vec<String> {
     let secret = state.config.secret.expose();
     let mut cookies = vec![state.auth.cookies.session(token, secret, remember)];
     if !remember {
@@ -188,7 +188,7 @@ fn session_cookies(state: &AppState, token: &str, remember: bool) -> Vec<String>
     cookies
 }
 
-fn with_cookies(mut response: Response, cookies: impl IntoIterator<Item = String>) -> Response {
+pub(crate) fn with_cookies(mut response: Response, cookies: impl IntoIterator<Item = String>) -> Response {
     for cookie in cookies {
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);

@@ -11,7 +11,7 @@ use axum::{
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{AuthError, origin, rate_limit, rate_limit::ClientAddr, session};
+use crate::auth::{AuthError, origin, rate_limit, rate_limit::ClientAddr, routes, session};
 use crate::model::NewTask;
 
 /// The form routes (merged at the root).
@@ -28,12 +28,7 @@ fn see_other(location: &str, cookies: impl IntoIterator<Item = String>) -> Respo
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(header::LOCATION, value);
     }
-    for cookie in cookies {
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-    }
-    response
+    routes::with_cookies(response, cookies)
 }
 
 fn encode(text: &str) -> String {
@@ -42,7 +37,7 @@ fn encode(text: &str) -> String {
 
 /// A local path to go to next (never another site).
 fn local(next: Option<&str>) -> String {
-    next.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\")).unwrap_or("/").to_owned()
+    next.filter(|path| crate::model::is_local_path(path)).unwrap_or("/").to_owned()
 }
 
 /// Back to the form with an error code (and what was typed, except the password).
@@ -91,14 +86,7 @@ async fn sign_in(
     }
     .await;
     match result {
-        Ok((session, remember)) => {
-            let secret = state.config.secret.expose();
-            let mut cookies = vec![state.auth.cookies.session(&session.token, secret, remember)];
-            if !remember {
-                cookies.push(state.auth.cookies.dont_remember(secret));
-            }
-            see_other(&next, cookies)
-        }
+        Ok((session, remember)) => see_other(&next, routes::session_cookies(&state, &session.token, remember)),
         Err(error) => back("/sign-in", &error, &form.email, &next),
     }
 }
@@ -130,9 +118,7 @@ async fn sign_up(
     }
     .await;
     match result {
-        Ok((session, _)) => {
-            see_other(&next, [state.auth.cookies.session(&session.token, state.config.secret.expose(), true)])
-        }
+        Ok((session, _)) => see_other(&next, routes::session_cookies(&state, &session.token, true)),
         Err(error) => back("/sign-up", &error, &form.email, &next),
     }
 }

@@ -16,8 +16,7 @@ pub enum Mode {
 
 /// A local path to return to after signing in (`next=`), never another site.
 pub fn safe_next(next: Option<String>) -> String {
-    next.filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\"))
-        .unwrap_or_else(|| "/".into())
+    next.filter(|path| ticklist::model::is_local_path(path)).unwrap_or_else(|| "/".into())
 }
 
 /// The message for an error code a no-JavaScript form post came back with (`?error=`).

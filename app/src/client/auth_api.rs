@@ -1,8 +1,7 @@
 //! Better Auth's endpoints from the browser: sign-up, sign-in, sign-out, and the session (whose
 //! `set-auth-jwt` header brings the first access token).
 use gloo_net::http::Request;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::token;
 
@@ -52,8 +51,8 @@ fn offline() -> AuthFailure {
     AuthFailure { field: None, message: "Can't reach the server. Check your connection and try again.".into() }
 }
 
-async fn post(path: &str, body: serde_json::Value) -> Result<(), AuthFailure> {
-    let request = Request::post(path).json(&body).map_err(|_| offline())?;
+async fn post(path: &str, body: &impl Serialize) -> Result<(), AuthFailure> {
+    let request = Request::post(path).json(body).map_err(|_| offline())?;
     let response = request.send().await.map_err(|_| offline())?;
     if response.ok() {
         return Ok(());
@@ -64,14 +63,27 @@ async fn post(path: &str, body: serde_json::Value) -> Result<(), AuthFailure> {
 
 /// Signs in; afterwards the session cookie is set and an access token is cached.
 pub async fn sign_in(email: &str, password: &str, remember_me: bool) -> Result<(), AuthFailure> {
-    post("/api/auth/sign-in/email", json!({"email": email, "password": password, "rememberMe": remember_me})).await?;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct SignIn<'a> {
+        email: &'a str,
+        password: &'a str,
+        remember_me: bool,
+    }
+    post("/api/auth/sign-in/email", &SignIn { email, password, remember_me }).await?;
     fetch_session().await.map_err(|_| offline())?;
     Ok(())
 }
 
 /// Creates an account and signs in.
 pub async fn sign_up(name: &str, email: &str, password: &str) -> Result<(), AuthFailure> {
-    post("/api/auth/sign-up/email", json!({"name": name, "email": email, "password": password})).await?;
+    #[derive(Serialize)]
+    struct SignUp<'a> {
+        name: &'a str,
+        email: &'a str,
+        password: &'a str,
+    }
+    post("/api/auth/sign-up/email", &SignUp { name, email, password }).await?;
     fetch_session().await.map_err(|_| offline())?;
     Ok(())
 }

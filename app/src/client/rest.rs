@@ -52,7 +52,11 @@ pub async fn update(id: i64, patch: &TaskPatch) -> Result<Task, ClientError> {
 }
 
 pub async fn set_completed(id: i64, completed: bool) -> Result<Task, ClientError> {
-    task(send("PATCH", &format!("/{id}/complete"), Some(&serde_json::json!({"completed": completed}))).await?).await
+    #[derive(Serialize)]
+    struct Completion {
+        completed: bool,
+    }
+    task(send("PATCH", &format!("/{id}/complete"), Some(&Completion { completed })).await?).await
 }
 
 pub async fn delete(id: i64) -> Result<(), ClientError> {

@@ -1,7 +1,7 @@
 import type { Page, Route } from '@playwright/test';
 
 import { expect, test } from './support/fixtures';
-import { TaskBoard } from './support/tasks';
+import { TaskBoard, TaskEditor } from './support/tasks';
 import { newUser, signUpByApi } from './support/users';
 
 /**
@@ -107,19 +107,56 @@ test.describe('server errors', () => {
     await expect(board.task('Stubborn task').toggle).not.toBeChecked();
   });
 
-  test('a failed edit shows an alert and shows the saved task again', async ({ page }) => {
+  test('a failed edit shows an alert, reopens the editor with what was typed, and saves it on a retry', async ({ page }) => {
     const task = await board.addTask({ title: 'Original title', priority: 'low' });
+    const id = await task.id();
     const outage = await fail503(page, 'PATCH', ONE_TASK);
 
     const editor = await task.openEditorByDoubleClick();
-    await editor.fill({ title: 'Edited title', priority: 'high' });
+    await editor.fill({ title: 'Edited title', priority: 'high', tags: 'kept' });
     await editor.title.press('Enter');
 
     await expect(board.alerts).toContainText([UNAVAILABLE]);
     expect(outage.hits()).toBe(1);
-    await expect(board.task('Original title').root).toBeVisible();
+    // Nothing typed is lost: the editor is back with the edit in it.
+    await expect(editor.title).toHaveValue('Edited title');
+    await expect(editor.priority).toHaveValue('high');
+    await expect(editor.tags).toHaveValue('kept');
+    await expect(editor.title).toBeFocused();
+    // It also survives a reload (kept in session storage until the server has it).
+    await page.reload();
+    await board.expectShown();
+    const reopened = new TaskEditor(page, id);
+    await expect(reopened.title).toHaveValue('Edited title');
+
+    await outage.stop();
+    await reopened.saveWithEnter();
+    await expect(board.task('Edited title').priority).toHaveText('High priority');
+    await expect(board.task('Original title').root).toHaveCount(0);
+    // Saved: a reload shows the task, not the editor.
+    await page.reload();
+    await board.expectShown();
+    await expect(board.task('Edited title').root).toBeVisible();
+    await expect(reopened.title).toHaveCount(0);
+  });
+
+  test('cancelling an edit that the server refused shows the saved task again', async ({ page }) => {
+    const task = await board.addTask({ title: 'Original title', priority: 'low' });
+    await fail503(page, 'PATCH', ONE_TASK);
+
+    const editor = await task.openEditorByDoubleClick();
+    await editor.fill({ title: 'Edited title', priority: 'high' });
+    await editor.title.press('Enter');
+    await expect(board.alerts).toContainText([UNAVAILABLE]);
+    await expect(editor.title).toHaveValue('Edited title');
+
+    await editor.cancelWithEscape();
     await expect(board.task('Original title').priority).toHaveText('Low priority');
     await expect(board.task('Edited title').root).toHaveCount(0);
+    await page.reload();
+    await board.expectShown();
+    await expect(board.task('Original title').root).toBeVisible();
+    await expect(editor.title).toHaveCount(0);
   });
 
   test('a failed delete shows an alert and brings the task back', async ({ page }) => {

@@ -189,4 +189,35 @@ test.describe('expiring access tokens', () => {
     await expect(board.task('Toggle me later').toggle).not.toBeChecked();
     await expect(board.itemsLeft).toHaveText('1 item left');
   });
+
+  test('when the session ends elsewhere, saving an edit sends the user to sign in and the edit comes back afterwards', async ({
+    page,
+    baseURL,
+  }) => {
+    const user = newUser('expired');
+    await signUpByApi(page.request, baseURL!, user);
+    const board = new TaskBoard(page);
+    const signIn = new SignInPage(page);
+
+    await board.goto();
+    const task = await board.addTask({ title: 'Before the edit' });
+    const editor = await task.openEditorWithButton();
+
+    await endSessionElsewhere(page, baseURL!);
+    await editor.fill({ title: 'Edited after the session ended', description: 'typed with care' });
+    await waitUntilTokenIsStale(page);
+    await editor.save.click();
+
+    await expect(page).toHaveURL(/\/sign-in\?reason=expired&next=%2F$/);
+    await expect(signIn.expiredNotice).toBeVisible();
+
+    await signIn.signIn(user);
+    await expect(page).toHaveURL(/\/$/);
+    await board.expectShown();
+    await expect(editor.title).toHaveValue('Edited after the session ended');
+    await expect(editor.description).toHaveValue('typed with care');
+    // Not saved while signed out; it is now.
+    await editor.saveWithEnter();
+    await board.expectTitles(['Edited after the session ended']);
+  });
 });

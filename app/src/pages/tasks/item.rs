@@ -1,8 +1,9 @@
 //! One task in the list: toggle, edit in place (double-click or Edit; Enter saves, Escape cancels),
 //! delete (with undo). Overdue and due-today tasks are marked in words, not only in colour.
 use leptos::{ev::KeyboardEvent, html, prelude::*};
-use ticklist::model::{Priority, Task, TaskPatch, TaskQuery};
+use ticklist::model::{Priority, Task, TaskQuery};
 
+use super::draft::{Draft, edit_key, field};
 use super::state::ListState;
 use super::toolbar::href;
 
@@ -16,66 +17,56 @@ pub fn TaskItem(task: Task) -> impl IntoView {
     let title = move || current().map(|t| t.title).unwrap_or_default();
     let (editing, set_editing) = signal(false);
     let title_input = NodeRef::<html::Input>::new();
-    let edit_title = RwSignal::new(String::new());
-    let edit_description = RwSignal::new(String::new());
-    let edit_priority = RwSignal::new(String::new());
-    let edit_due = RwSignal::new(String::new());
-    let edit_tags = RwSignal::new(String::new());
+    // What is typed into the editor; also kept in session storage from Save until the server has it.
+    let draft = RwSignal::new(Draft::default());
 
-    let start_edit = move || {
-        if id < 0 {
-            return; // not saved yet
-        }
-        let Some(task) = current() else { return };
-        edit_title.set(task.title.clone());
-        edit_description.set(task.description.clone().unwrap_or_default());
-        edit_priority.set(task.priority.as_str().to_owned());
-        edit_due.set(task.due_date.map(|d| d.to_string()).unwrap_or_default());
-        edit_tags.set(task.tags.join(", "));
+    let open_editor = move || {
         set_editing.set(true);
         request_animation_frame(move || {
-            if let Some(input) = title_input.get() {
+            // `try_`: the row may be gone by the next frame (say, the session ended and the page changed).
+            if let Some(Some(input)) = title_input.try_get_untracked() {
                 let _ = input.focus();
                 input.select();
             }
         });
     };
+    // An edit that was refused, or cut short by an expired session, comes back as it was typed.
+    Effect::new(move |_| {
+        if let Some(unsaved) = Draft::load(&edit_key(id)) {
+            draft.set(unsaved);
+            open_editor();
+        }
+    });
+    let start_edit = move || {
+        if id < 0 {
+            return; // not saved yet
+        }
+        let Some(task) = current() else { return };
+        draft.set(Draft::of_task(&task));
+        open_editor();
+    };
+    let cancel = move || {
+        Draft::forget(&edit_key(id));
+        set_editing.set(false);
+    };
+    // Made here, with the row as its owner: the editor (and whatever is made in it) is gone while saving.
+    let reopen = Callback::new(move |_| open_editor());
     let save = move || {
         let Some(before) = current() else { return };
-        let title = edit_title.get_untracked().trim().to_owned();
-        if title.is_empty() {
+        let typed = draft.get_untracked();
+        if typed.title.trim().is_empty() {
             return; // an empty title is refused; keep editing
         }
-        let description = Some(edit_description.get_untracked().trim().to_owned()).filter(|d| !d.is_empty());
-        let due_date = Some(edit_due.get_untracked()).filter(|d| !d.is_empty());
-        let tags: Vec<String> =
-            edit_tags.get_untracked().split(',').map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect();
-        let priority = edit_priority.get_untracked();
-        let patch = TaskPatch {
-            title: Some(Some(title.clone())),
-            description: Some(description.clone()),
-            priority: Some(Some(priority.clone())),
-            due_date: Some(due_date.clone()),
-            tags: Some(Some(tags.clone())),
-            completed: None,
-        };
-        let preview = Task {
-            title,
-            description,
-            priority: Priority::parse(&priority).unwrap_or(before.priority),
-            due_date: due_date.and_then(|d| d.parse().ok()),
-            tags,
-            ..before
-        };
+        typed.store(&edit_key(id));
         set_editing.set(false);
-        state.save(id, patch, preview);
+        state.save(id, typed.to_patch(), typed.preview(before), reopen);
     };
     let on_key = move |event: KeyboardEvent| match event.key().as_str() {
         "Enter" => {
             event.prevent_default();
             save();
         }
-        "Escape" => set_editing.set(false),
+        "Escape" => cancel(),
         _ => {}
     };
 
@@ -107,30 +98,35 @@ pub fn TaskItem(task: Task) -> impl IntoView {
     view! {
         <li class="task" class:task-done=move || current().is_some_and(|t| t.completed) class:task-pending=move || id < 0
             class:task-overdue=move || current().is_some_and(|t| t.is_overdue(state.today.get())) data-testid="task">
-            <Show when=move || !editing.get() fallback=move || view! {
-                <div class="task-edit" on:keydown=on_key>
-                    <label class="visually-hidden" for=format!("edit-title-{id}")>"Title"</label>
-                    <input id=format!("edit-title-{id}") class="edit-title" type="text" maxlength="200" node_ref=title_input
-                        data-testid="edit-title" bind:value=edit_title />
-                    <div class="task-edit-grid">
-                        <label>"Description"<textarea rows="2" maxlength="1000" data-testid="edit-description" bind:value=edit_description></textarea></label>
-                        <label>"Priority"
-                            <select data-testid="edit-priority" prop:value=move || edit_priority.get()
-                                on:change=move |e| edit_priority.set(event_target_value(&e))>
-                                <option value="low">"Low"</option>
-                                <option value="medium">"Medium"</option>
-                                <option value="high">"High"</option>
-                            </select>
-                        </label>
-                        <label>"Due date"<input type="date" data-testid="edit-due" bind:value=edit_due /></label>
-                        <label>"Tags"<input type="text" data-testid="edit-tags" bind:value=edit_tags /></label>
+            <Show when=move || !editing.get() fallback=move || {
+                let (edit_title, on_title) = field(draft, |d| &d.title, |d, v| d.title = v);
+                let (edit_description, on_description) = field(draft, |d| &d.description, |d, v| d.description = v);
+                let (edit_priority, on_priority) = field(draft, |d| &d.priority, |d, v| d.priority = v);
+                let (edit_due, on_due) = field(draft, |d| &d.due_date, |d, v| d.due_date = v);
+                let (edit_tags, on_tags) = field(draft, |d| &d.tags, |d, v| d.tags = v);
+                view! {
+                    <div class="task-edit" on:keydown=on_key>
+                        <label class="visually-hidden" for=format!("edit-title-{id}")>"Title"</label>
+                        <input id=format!("edit-title-{id}") class="edit-title" type="text" maxlength="200" node_ref=title_input
+                            data-testid="edit-title" prop:value=edit_title on:input=on_title />
+                        <div class="task-edit-grid">
+                            <label>"Description"<textarea rows="2" maxlength="1000" data-testid="edit-description" prop:value=edit_description on:input=on_description></textarea></label>
+                            <label>"Priority"
+                                <select data-testid="edit-priority" prop:value=edit_priority on:change=on_priority>
+                                    <option value="low">"Low"</option>
+                                    <option value="medium">"Medium"</option>
+                                    <option value="high">"High"</option>
+                                </select>
+                            </label>
+                            <label>"Due date"<input type="date" data-testid="edit-due" prop:value=edit_due on:input=on_due /></label>
+                            <label>"Tags"<input type="text" data-testid="edit-tags" prop:value=edit_tags on:input=on_tags /></label>
+                        </div>
+                        <div class="task-actions">
+                            <button type="button" class="button button-small" data-testid="save-edit" on:click=move |_| save()>"Save"</button>
+                            <button type="button" class="button button-quiet button-small" on:click=move |_| cancel()>"Cancel"</button>
+                        </div>
                     </div>
-                    <div class="task-actions">
-                        <button type="button" class="button button-small" data-testid="save-edit" on:click=move |_| save()>"Save"</button>
-                        <button type="button" class="button button-quiet button-small" on:click=move |_| set_editing.set(false)>"Cancel"</button>
-                    </div>
-                </div>
-            }>
+            }}>
                 <div class="task-row">
                     <input type="checkbox" class="task-toggle" id=format!("toggle-{id}") data-testid="toggle"
                         prop:checked=move || current().is_some_and(|t| t.completed) disabled=move || id < 0

@@ -1,6 +1,7 @@
 //! `/`: the signed-in user's tasks. Signed-out visitors are sent to `/sign-in` and come back after.
 //! Reads go through a server function (so the first paint is server-rendered), single-task changes
 //! through the REST API, bulk changes through server functions.
+mod draft;
 mod item;
 mod new_task;
 mod notices;

@@ -1,47 +1,11 @@
 //! The form that adds a task: title, and optionally description, priority, due date and tags. A real
 //! form (posts to `/tasks/new` without JavaScript); hydrated, it adds the task at once and keeps what
 //! was typed in session storage until the server has it.
-use gloo_storage::{SessionStorage, Storage};
 use leptos::{ev::SubmitEvent, prelude::*};
-use serde::{Deserialize, Serialize};
 use ticklist::model::NewTask;
 
+use super::draft::{Draft, NEW_TASK_KEY, field};
 use super::state::ListState;
-
-const DRAFT_KEY: &str = "ticklist.new_task_draft";
-
-/// What has been typed into the form.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Draft {
-    title: String,
-    description: String,
-    priority: String,
-    due_date: String,
-    tags: String,
-}
-
-impl Draft {
-    fn to_input(&self) -> NewTask {
-        let optional = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
-        NewTask {
-            title: Some(self.title.clone()),
-            description: optional(&self.description),
-            priority: optional(&self.priority),
-            due_date: optional(&self.due_date),
-            tags: Some(self.tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()),
-        }
-    }
-
-    fn from_input(input: &NewTask) -> Self {
-        Draft {
-            title: input.title.clone().unwrap_or_default(),
-            description: input.description.clone().unwrap_or_default(),
-            priority: input.priority.clone().unwrap_or_default(),
-            due_date: input.due_date.clone().unwrap_or_default(),
-            tags: input.tags.clone().unwrap_or_default().join(", "),
-        }
-    }
-}
 
 #[component]
 pub fn NewTaskForm() -> impl IntoView {
@@ -53,7 +17,7 @@ pub fn NewTaskForm() -> impl IntoView {
 
     // Restore a draft left by an expired session or a failed save (browser only).
     Effect::new(move |_| {
-        if let Ok(saved) = SessionStorage::get::<Draft>(DRAFT_KEY) {
+        if let Some(saved) = Draft::load(NEW_TASK_KEY) {
             let has_details = !(saved.description.is_empty() && saved.due_date.is_empty() && saved.tags.is_empty());
             draft.set(saved);
             set_more.set(has_details);
@@ -62,16 +26,12 @@ pub fn NewTaskForm() -> impl IntoView {
     Effect::new(move |previous: Option<()>| {
         let current = draft.get();
         if previous.is_some() {
-            if current == Draft::default() {
-                SessionStorage::delete(DRAFT_KEY);
-            } else {
-                let _ = SessionStorage::set(DRAFT_KEY, &current);
-            }
+            current.store(NEW_TASK_KEY);
         }
     });
 
     let restore = Callback::new(move |input: NewTask| {
-        draft.set(Draft::from_input(&input));
+        draft.set(Draft::of_input(&input));
         set_more.set(true);
     });
 
@@ -97,14 +57,11 @@ pub fn NewTaskForm() -> impl IntoView {
         }
     };
 
-    let field = move |get: fn(&Draft) -> &String, set: fn(&mut Draft, String)| {
-        (move || get(&draft.read()).clone(), move |event| draft.update(|d| set(d, event_target_value(&event))))
-    };
-    let (title, on_title) = field(|d| &d.title, |d, v| d.title = v);
-    let (description, on_description) = field(|d| &d.description, |d, v| d.description = v);
-    let (priority, on_priority) = field(|d| &d.priority, |d, v| d.priority = v);
-    let (due_date, on_due_date) = field(|d| &d.due_date, |d, v| d.due_date = v);
-    let (tags, on_tags) = field(|d| &d.tags, |d, v| d.tags = v);
+    let (title, on_title) = field(draft, |d| &d.title, |d, v| d.title = v);
+    let (description, on_description) = field(draft, |d| &d.description, |d, v| d.description = v);
+    let (priority, on_priority) = field(draft, |d| &d.priority, |d, v| d.priority = v);
+    let (due_date, on_due_date) = field(draft, |d| &d.due_date, |d, v| d.due_date = v);
+    let (tags, on_tags) = field(draft, |d| &d.tags, |d, v| d.tags = v);
 
     view! {
         <form class="new-task panel" method="post" action="/tasks/new" on:submit=submit aria-label="Add a task">

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use leptos::{prelude::*, task::spawn_local};
 use ticklist::model::{NewTask, StatusFilter, Task, TaskPatch, TaskQuery};
 
+use super::draft::{Draft, NEW_TASK_KEY, edit_key};
 use super::notices::Notices;
 use crate::client::rest;
 use crate::server_fns::{TaskListing, clear_completed, list_tasks, set_all_completed};
@@ -108,7 +109,10 @@ impl ListState {
                 Err(error) => {
                     state.tasks.update(|tasks| tasks.retain(|t| t.id != temp_id));
                     state.adjust_counts(-1, -1);
-                    restore.run(input);
+                    // The form may be gone by now; then storage brings the input back next time.
+                    if restore.try_run(input.clone()).is_none() {
+                        Draft::of_input(&input).store(NEW_TASK_KEY);
+                    }
                     state.notices.failed(error);
                 }
             }
@@ -141,16 +145,22 @@ impl ListState {
         });
     }
 
-    /// Saves edited fields.
-    pub fn save(&self, id: i64, patch: TaskPatch, preview: Task) {
+    /// Saves an edit (the draft kept under [`edit_key`] until the server has it). `reopen` brings the
+    /// editor back, still holding what was typed, when the server refuses.
+    pub fn save(&self, id: i64, patch: TaskPatch, preview: Task, reopen: Callback<()>) {
         let Some(before) = self.find(id) else { return };
         self.replace(id, preview);
         let state = *self;
         spawn_local(async move {
             match rest::update(id, &patch).await {
-                Ok(task) => state.replace(id, task),
+                Ok(task) => {
+                    Draft::forget(&edit_key(id));
+                    state.replace(id, task);
+                }
                 Err(error) => {
                     state.replace(id, before);
+                    // The row may be gone by now (a reload); then it reopens from storage when shown again.
+                    reopen.try_run(());
                     state.notices.failed(error);
                 }
             }

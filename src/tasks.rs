@@ -3,7 +3,7 @@
 //! functions both call these.
 use chrono::{DateTime, Utc};
 
-use crate::db::{Store, StoreError, TaskPage};
+use crate::db::{Store, StoreError, TaskCounts, TaskPage};
 use crate::model::{FieldError, NewTask, Task, TaskPatch, TaskQuery, TaskReplace};
 
 /// Why a task operation failed.
@@ -29,6 +29,12 @@ pub fn now() -> DateTime<Utc> {
 #[tracing::instrument(skip_all)]
 pub async fn list(store: &Store, user_id: &str, query: &TaskQuery) -> Result<TaskPage> {
     Ok(store.list_tasks(user_id, query).await?)
+}
+
+/// How many tasks the user has, and how many of them are completed, whatever the filters.
+#[tracing::instrument(skip_all)]
+pub async fn counts(store: &Store, user_id: &str) -> Result<TaskCounts> {
+    Ok(store.task_counts(user_id).await?)
 }
 
 /// The same page as [`list`], serialized to the API's JSON by the database, and the total.

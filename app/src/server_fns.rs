@@ -84,20 +84,17 @@ mod server {
 /// A page of the caller's tasks for a list query string (as in the URL).
 #[server(prefix = "/api/fn", client = BearerClient)]
 pub async fn list_tasks(query: String) -> Result<TaskListing, ServerFnError> {
-    use ticklist::model::{StatusFilter, TaskQuery};
     let (state, user_id) = server::caller().await?;
-    let query = TaskQuery::parse(&query).unwrap_or_default();
+    let query = ticklist::model::TaskQuery::parse(&query).unwrap_or_default();
     let page = ticklist::tasks::list(&state.store, &user_id, &query).await.map_err(server::task_error)?;
-    let counts = |status| TaskQuery { status, limit: 1, ..TaskQuery::default() };
-    let all = ticklist::tasks::list(&state.store, &user_id, &counts(StatusFilter::All))
-        .await
-        .map_err(server::task_error)?
-        .total;
-    let remaining = ticklist::tasks::list(&state.store, &user_id, &counts(StatusFilter::Pending))
-        .await
-        .map_err(server::task_error)?
-        .total;
-    Ok(TaskListing { tasks: page.tasks, total: page.total, remaining, all, today: chrono::Utc::now().date_naive() })
+    let counts = ticklist::tasks::counts(&state.store, &user_id).await.map_err(server::task_error)?;
+    Ok(TaskListing {
+        tasks: page.tasks,
+        total: page.total,
+        remaining: counts.pending(),
+        all: counts.total,
+        today: chrono::Utc::now().date_naive(),
+    })
 }
 
 /// Marks all of the caller's tasks completed (or all open).

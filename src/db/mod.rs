@@ -16,7 +16,7 @@ use sqlx::{
 
 pub use error::StoreError;
 pub use jwks::JwkRow;
-pub use tasks::TaskPage;
+pub use tasks::{TaskCounts, TaskPage};
 pub use users::{SessionRow, UserRow};
 
 /// A connection pool on one of the two supported databases.

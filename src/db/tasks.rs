@@ -12,6 +12,29 @@ pub struct TaskPage {
     pub total: u64,
 }
 
+/// A user's task counts, whatever the filters (kept up to date by every write, in `task_count`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskCounts {
+    pub total: u64,
+    pub completed: u64,
+}
+
+impl TaskCounts {
+    /// Open tasks ("N items left").
+    pub fn pending(&self) -> u64 {
+        self.total.saturating_sub(self.completed)
+    }
+
+    /// How many tasks a status filter lets through.
+    pub fn with_status(&self, status: StatusFilter) -> u64 {
+        match status {
+            StatusFilter::All => self.total,
+            StatusFilter::Pending => self.pending(),
+            StatusFilter::Completed => self.completed,
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct TaskRow {
     id: i64,
@@ -277,20 +300,20 @@ impl Store {
             offset: query.offset,
             ..TaskQuery::default()
         };
-        let count: i64 = if *query == only_status {
-            let counts: Option<(i64, i64)> = on_pool!(self, pool =>
-                sqlx::query_as("select total, completed from task_count where user_id = $1").bind(user_id).fetch_optional(pool).await?);
-            let (total, completed) = counts.unwrap_or_default();
-            match query.status {
-                StatusFilter::All => total,
-                StatusFilter::Pending => total - completed,
-                StatusFilter::Completed => completed,
-            }
-        } else {
-            let sql = format!("select count(*) from task where {filter}");
-            on_pool!(self, pool => bind_all!(sqlx::query_scalar(&sql), args).fetch_one(pool).await?)
-        };
+        if *query == only_status {
+            return Ok(self.task_counts(user_id).await?.with_status(query.status));
+        }
+        let sql = format!("select count(*) from task where {filter}");
+        let count: i64 = on_pool!(self, pool => bind_all!(sqlx::query_scalar(&sql), args).fetch_one(pool).await?);
         Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// `user_id`'s task counts: one row read.
+    pub async fn task_counts(&self, user_id: &str) -> Result<TaskCounts, StoreError> {
+        let counts: Option<(i64, i64)> = on_pool!(self, pool =>
+            sqlx::query_as("select total, completed from task_count where user_id = $1").bind(user_id).fetch_optional(pool).await?);
+        let (total, completed) = counts.unwrap_or_default();
+        Ok(TaskCounts { total: u64::try_from(total).unwrap_or(0), completed: u64::try_from(completed).unwrap_or(0) })
     }
 }
 

@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{NaiveDate, Utc};
 use common::{Backend, TestDb};
-use ticklist::db::{JwkRow, Store};
+use ticklist::db::{JwkRow, Store, TaskCounts};
 use ticklist::model::{Priority, TaskDraft, TaskQuery};
 use ticklist::tasks;
 
@@ -101,6 +101,8 @@ async fn counts_stay_in_step_with_every_kind_of_write(backend: Backend) {
         async move { store.list_tasks("u", &query).await.unwrap().total }
     };
     assert_eq!((count("all").await, count("completed").await, count("pending").await), (6, 2, 4));
+    let counts = store.task_counts("u").await.unwrap();
+    assert_eq!((counts.total, counts.completed, counts.pending()), (6, 2, 4));
     store.delete_task("u", ids[0]).await.unwrap();
     assert_eq!((count("all").await, count("completed").await), (5, 1));
     store.set_all_completed("u", true, tasks::now()).await.unwrap();
@@ -112,6 +114,8 @@ async fn counts_stay_in_step_with_every_kind_of_write(backend: Backend) {
     assert_eq!(count("pending").await, 1);
     assert_eq!(store.delete_completed("u").await.unwrap(), 4);
     assert_eq!((count("all").await, count("completed").await, count("pending").await), (1, 0, 1));
+    assert_eq!(store.task_counts("u").await.unwrap(), TaskCounts { total: 1, completed: 0 });
+    assert_eq!(store.task_counts("nobody").await.unwrap(), TaskCounts::default());
     // A filtered count (computed with COUNT(*)) agrees with the kept counts.
     let filtered = TaskQuery { q: Some("t".into()), ..TaskQuery::default() };
     assert_eq!(store.list_tasks("u", &filtered).await.unwrap().total, 1);

@@ -4,7 +4,7 @@
 //! getLatestKey`), else a new one.
 use std::sync::Arc;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -73,10 +73,6 @@ pub struct JwtSigner {
     current: tokio::sync::Mutex<Option<Arc<SigningKey>>>,
 }
 
-fn iso(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
 fn jose(name: &str) -> Option<Algorithm> {
     match name {
         "EdDSA" => Some(Algorithm::EdDSA),
@@ -109,8 +105,8 @@ impl JwtSigner {
             email: &user.email,
             email_verified: user.email_verified,
             image: &user.image,
-            created_at: iso(user.created_at),
-            updated_at: iso(user.updated_at),
+            created_at: crate::model::timestamp::format(&user.created_at),
+            updated_at: crate::model::timestamp::format(&user.updated_at),
             id: &user.id,
             sub: &user.id,
             exp: iat + self.expires_in,

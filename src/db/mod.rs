@@ -7,7 +7,7 @@ mod users;
 
 use std::{str::FromStr, time::Duration};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{
     PgPool, Postgres, Sqlite, SqlitePool, Transaction,
     postgres::PgPoolOptions,
@@ -144,7 +144,7 @@ impl Dialect for SqlitePool {
         self.begin_with("BEGIN IMMEDIATE").await
     }
     fn time(&self, at: DateTime<Utc>) -> String {
-        at.to_rfc3339_opts(SecondsFormat::Millis, true)
+        crate::model::timestamp::format(&at)
     }
 }
 

@@ -15,10 +15,10 @@ pub struct UserRow {
     #[sqlx(rename = "emailVerified")]
     pub email_verified: bool,
     pub image: Option<String>,
-    #[serde(rename = "createdAt", serialize_with = "iso")]
+    #[serde(rename = "createdAt", serialize_with = "crate::model::timestamp::serialize")]
     #[sqlx(rename = "createdAt")]
     pub created_at: DateTime<Utc>,
-    #[serde(rename = "updatedAt", serialize_with = "iso")]
+    #[serde(rename = "updatedAt", serialize_with = "crate::model::timestamp::serialize")]
     #[sqlx(rename = "updatedAt")]
     pub updated_at: DateTime<Utc>,
     pub id: String,
@@ -27,14 +27,14 @@ pub struct UserRow {
 /// A `session` row; serializes as Better Auth's session object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct SessionRow {
-    #[serde(rename = "expiresAt", serialize_with = "iso")]
+    #[serde(rename = "expiresAt", serialize_with = "crate::model::timestamp::serialize")]
     #[sqlx(rename = "expiresAt")]
     pub expires_at: DateTime<Utc>,
     pub token: String,
-    #[serde(rename = "createdAt", serialize_with = "iso")]
+    #[serde(rename = "createdAt", serialize_with = "crate::model::timestamp::serialize")]
     #[sqlx(rename = "createdAt")]
     pub created_at: DateTime<Utc>,
-    #[serde(rename = "updatedAt", serialize_with = "iso")]
+    #[serde(rename = "updatedAt", serialize_with = "crate::model::timestamp::serialize")]
     #[sqlx(rename = "updatedAt")]
     pub updated_at: DateTime<Utc>,
     #[serde(rename = "ipAddress")]
@@ -47,10 +47,6 @@ pub struct SessionRow {
     #[sqlx(rename = "userId")]
     pub user_id: String,
     pub id: String,
-}
-
-fn iso<S: serde::Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
 const USER_COLUMNS: &str = r#""name", "email", "emailVerified", "image", "createdAt", "updatedAt", "id""#;

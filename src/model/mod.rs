@@ -4,6 +4,7 @@ mod input;
 mod problem;
 mod query;
 mod task;
+pub mod timestamp;
 
 pub use input::{CompleteBody, NewTask, TaskChanges, TaskDraft, TaskPatch, TaskReplace};
 pub use problem::{FieldError, Problem};

@@ -1,6 +1,6 @@
 //! A stored task and its priority.
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 /// How urgent a task is. Ordered: `Low < Medium < High`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
@@ -63,10 +63,10 @@ pub struct Task {
     pub due_date: Option<NaiveDate>,
     pub tags: Vec<String>,
     /// RFC 3339 UTC with milliseconds.
-    #[serde(serialize_with = "rfc3339_millis", deserialize_with = "rfc3339")]
+    #[serde(with = "super::timestamp")]
     #[cfg_attr(feature = "server", schema(value_type = String, format = DateTime))]
     pub created_at: DateTime<Utc>,
-    #[serde(serialize_with = "rfc3339_millis", deserialize_with = "rfc3339")]
+    #[serde(with = "super::timestamp")]
     #[cfg_attr(feature = "server", schema(value_type = String, format = DateTime))]
     pub updated_at: DateTime<Utc>,
 }
@@ -81,15 +81,6 @@ impl Task {
     pub fn is_due_today(&self, today: NaiveDate) -> bool {
         !self.completed && self.due_date == Some(today)
     }
-}
-
-fn rfc3339_millis<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Millis, true))
-}
-
-fn rfc3339<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
-    let text = String::deserialize(deserializer)?;
-    DateTime::parse_from_rfc3339(&text).map(|at| at.with_timezone(&Utc)).map_err(serde::de::Error::custom)
 }
 
 #[cfg(test)]

@@ -17,7 +17,6 @@ use serde_json::{Map, Value, json};
 
 use super::error::AuthError;
 use super::origin;
-use super::rate_limit;
 use super::session::{self, ClientMeta, SessionLookup};
 use crate::AppState;
 
@@ -49,18 +48,15 @@ pub fn drop_allow_on_404(mut response: Response) -> Response {
 /// Rate limits (when on) and the origin/CSRF rules, before any endpoint runs.
 async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
-    if state.auth.rate_limit {
-        let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-        let (bucket, max) = rate_limit::rule(&path);
-        if let Err(wait) = state.auth.limiter.check(client, bucket, max) {
-            let mut response =
-                (StatusCode::TOO_MANY_REQUESTS, Json(json!({"message": "Too many requests. Please try again later."})))
-                    .into_response();
-            let wait = HeaderValue::from(wait);
-            response.headers_mut().insert("x-retry-after", wait.clone());
-            response.headers_mut().insert(header::RETRY_AFTER, wait);
-            return response;
-        }
+    let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    if let Err(wait) = state.auth.admit(client, &path) {
+        let mut response =
+            (StatusCode::TOO_MANY_REQUESTS, Json(json!({"message": "Too many requests. Please try again later."})))
+                .into_response();
+        let wait = HeaderValue::from(wait);
+        response.headers_mut().insert("x-retry-after", wait.clone());
+        response.headers_mut().insert(header::RETRY_AFTER, wait);
+        return response;
     }
     if request.method() == Method::POST {
         let headers = request.headers();

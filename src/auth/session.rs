@@ -27,6 +27,18 @@ pub struct AuthSettings {
     pub rate_limit: bool,
 }
 
+impl AuthSettings {
+    /// Counts a request from `client` to the auth endpoint `path` against that endpoint's limit (when
+    /// limits are on). `Err` carries the seconds to wait.
+    pub fn admit(&self, client: Option<std::net::IpAddr>, path: &str) -> Result<(), u64> {
+        if !self.rate_limit {
+            return Ok(());
+        }
+        let (bucket, max) = super::rate_limit::rule(path);
+        self.limiter.check(client, bucket, max)
+    }
+}
+
 /// Where a request comes from, as recorded on its session.
 #[derive(Debug, Clone, Default)]
 pub struct ClientMeta {

@@ -11,7 +11,7 @@ use axum::{
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{AuthError, origin, rate_limit, rate_limit::ClientAddr, routes, session};
+use crate::auth::{AuthError, origin, rate_limit::ClientAddr, routes, session};
 use crate::model::NewTask;
 
 /// The form routes (merged at the root).
@@ -47,12 +47,9 @@ fn back(page: &str, error: &AuthError, email: &str, next: &str) -> Response {
     see_other(&format!("{page}?error={code}&email={}&next={}", encode(email), encode(next)), [])
 }
 
+/// The `/sign-in` rate limit, shared with the JSON endpoint (a form post counts as a sign-in attempt).
 fn limited(state: &AppState, client: ClientAddr) -> Result<(), AuthError> {
-    if !state.auth.rate_limit {
-        return Ok(());
-    }
-    let (bucket, max) = rate_limit::rule("/sign-in");
-    state.auth.limiter.check(client.0, bucket, max).map_err(|_| AuthError {
+    state.auth.admit(client.0, "/sign-in").map_err(|_| AuthError {
         status: StatusCode::TOO_MANY_REQUESTS,
         message: String::new(),
         code: None,

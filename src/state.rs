@@ -4,7 +4,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use crate::auth::{
-    AuthSettings, JwtSigner, KeySource, TokenVerifier, cookie::CookieConfig, origin::TrustedOrigins,
+    AuthSettings, JwtSigner, KeySource, TokenVerifier, UpstreamSessions, cookie::CookieConfig, origin::TrustedOrigins,
     rate_limit::RateLimiter,
 };
 use crate::config::{Config, JwtAlg};
@@ -45,6 +45,7 @@ impl AppState {
             trusted: TrustedOrigins::new(&origin, &config.trusted_origins),
             limiter: RateLimiter::default(),
             rate_limit: config.rate_limit,
+            upstream: config.upstream.as_deref().map(UpstreamSessions::new),
         });
         Self { config: Arc::new(config), store, verifier, signer, auth }
     }

@@ -111,6 +111,38 @@ test('a user signed up through Ticklist’s proxied /api/auth gets a JWT that Ti
   });
 });
 
+test('pages rendered by Ticklist know the user signed in on the upstream Better Auth', async () => {
+  const browser = new AuthSession(ticklistUrl, ticklistUrl);
+  const email = uniqueEmail('external-ssr');
+  const signUp = await browser.signUp(email, 'correct horse battery staple', 'Upstream Reader');
+  expect(signUp.status).toBe(200);
+  const userId = (await signUp.json()).user.id as string;
+  const jwt = await browser.jwtFromGetSession();
+  expect((await tasksApi(ticklistUrl, userId, jwt).create('Rendered on the server')).status).toBe(201);
+
+  /** GET a page as a browser would (session cookie, HTML), without following redirects. */
+  const page = (cookie?: string) =>
+    fetch(`${ticklistUrl}/`, { redirect: 'manual', headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } });
+
+  await test.step('signed in upstream: the board is rendered with the user and their task', async () => {
+    const response = await page(browser.jar.header());
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('data-testid="user-name"');
+    expect(html).toContain('Upstream Reader');
+    expect(html).toContain('Rendered on the server');
+  });
+
+  await test.step('without a session, and with the cookie of a session ended upstream: sent to sign in', async () => {
+    const anonymous = await page();
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get('location')).toMatch(/^\/sign-in/);
+    const stale = browser.jar.header();
+    expect((await browser.signOut()).status).toBe(200);
+    expect((await page(stale)).status).toBe(302);
+  });
+});
+
 test('a JWT from another Better Auth instance with the same baseURL is refused with 401', async () => {
   const other = new AuthSession(stranger.url, ticklistUrl);
   const signUp = await other.signUp(uniqueEmail('stranger'), 'correct horse battery staple', 'Stranger');

@@ -12,12 +12,14 @@ pub mod rate_limit;
 pub mod routes;
 pub mod session;
 mod signer;
+mod upstream;
 mod verifier;
 
 pub use error::AuthError;
 pub use extractor::{AuthUser, bearer_token};
 pub use session::AuthSettings;
 pub use signer::{JwtSigner, SignError, TokenUser};
+pub use upstream::UpstreamSessions;
 pub use verifier::{ASYMMETRIC, Claims, KeySource, MAX_TOKEN_BYTES, TokenError, TokenVerifier};
 
 /// Compares two byte strings in time that depends only on their lengths.

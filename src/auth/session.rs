@@ -25,6 +25,8 @@ pub struct AuthSettings {
     pub trusted: TrustedOrigins,
     pub limiter: RateLimiter,
     pub rate_limit: bool,
+    /// External mode: where sessions live instead of the local database.
+    pub upstream: Option<super::UpstreamSessions>,
 }
 
 impl AuthSettings {
@@ -188,8 +190,12 @@ pub async fn lookup(state: &AppState, headers: &HeaderMap, allow_refresh: bool) 
     Ok(SessionLookup::Live { session: Box::new(session), user: Box::new(user), refreshed: false })
 }
 
-/// The signed-in user of a request, by session cookie (for server-side rendering).
+/// The signed-in user of a request, by session cookie (for server-side rendering); in external mode
+/// the upstream Better Auth is asked.
 pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Option<UserRow> {
+    if let Some(upstream) = &state.auth.upstream {
+        return upstream.user(headers).await;
+    }
     match lookup(state, headers, false).await {
         Ok(SessionLookup::Live { user, .. }) => Some(*user),
         _ => None,

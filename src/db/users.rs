@@ -1,13 +1,13 @@
 //! Better Auth's `user`, `account` and `session` rows, read and written in its schema so that a
 //! database can be shared with a real Better Auth.
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Dialect, Store, StoreError};
 use crate::on_pool;
 
 /// A `user` row; serializes as Better Auth's user object (same keys, same order).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct UserRow {
     pub name: String,
     pub email: String,
@@ -15,10 +15,10 @@ pub struct UserRow {
     #[sqlx(rename = "emailVerified")]
     pub email_verified: bool,
     pub image: Option<String>,
-    #[serde(rename = "createdAt", serialize_with = "crate::model::timestamp::serialize")]
+    #[serde(rename = "createdAt", with = "crate::model::timestamp")]
     #[sqlx(rename = "createdAt")]
     pub created_at: DateTime<Utc>,
-    #[serde(rename = "updatedAt", serialize_with = "crate::model::timestamp::serialize")]
+    #[serde(rename = "updatedAt", with = "crate::model::timestamp")]
     #[sqlx(rename = "updatedAt")]
     pub updated_at: DateTime<Utc>,
     pub id: String,

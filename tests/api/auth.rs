@@ -528,6 +528,36 @@ async fn external_mode_proxies_auth_and_accepts_the_upstreams_tokens() {
 }
 
 #[tokio::test]
+async fn external_mode_resolves_the_session_cookie_through_the_upstream() {
+    let upstream = TestApp::spawn().await;
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| {
+        config.upstream = Some(upstream.address.clone());
+        config.jwks_url = Some(format!("{}/api/auth/jwks", upstream.address));
+    })
+    .await;
+    let address = email();
+    let cookie = session_cookie(&app.sign_up(&address, "password123").await);
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert("cookie", cookie.parse().unwrap());
+
+    let user = ticklist::auth::session::current_user(&app.state, &headers).await.expect("signed in upstream");
+    assert_eq!((user.name.as_str(), user.email.as_str()), ("Flow User", address.as_str()));
+    assert!(app.state.store.user_by_email(&address).await.unwrap().is_none(), "no local copy of the user");
+
+    let signed_out = app
+        .client
+        .post(app.url("/api/auth/sign-out"))
+        .header("cookie", &cookie)
+        .header("origin", app.state.config.origin())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), 200);
+    assert!(ticklist::auth::session::current_user(&app.state, &headers).await.is_none(), "signed out upstream");
+    assert!(ticklist::auth::session::current_user(&app.state, &axum::http::HeaderMap::new()).await.is_none());
+}
+
+#[tokio::test]
 async fn external_mode_answers_502_when_the_upstream_is_down() {
     let app = TestApp::spawn_with(Backend::Sqlite, |config| config.upstream = Some("http://127.0.0.1:9".into())).await;
     let response = app.client.get(app.url("/api/auth/get-session")).send().await.unwrap();

@@ -9,6 +9,7 @@ use axum::{
     routing::post,
 };
 use serde::Deserialize;
+use serde_json::json;
 
 use crate::AppState;
 use crate::auth::{AuthError, origin, rate_limit::ClientAddr, routes, session};
@@ -77,13 +78,17 @@ async fn sign_in(
         origin::check_login_request(&headers, &state.auth.trusted)?;
         limited(&state, client)?;
         let remember = form.remember_me.is_some();
+        if let Some(upstream) = &state.auth.upstream {
+            let body = json!({"email": form.email, "password": form.password, "rememberMe": remember});
+            return upstream.post("/sign-in/email", None, &state.config.origin(), &body).await;
+        }
         let meta = session::ClientMeta::from_headers(&headers);
         let (session, _) = session::sign_in(&state, form.email.clone(), form.password, remember, &meta).await?;
-        Ok::<_, AuthError>((session, remember))
+        Ok(routes::session_cookies(&state, &session.token, remember))
     }
     .await;
     match result {
-        Ok((session, remember)) => see_other(&next, routes::session_cookies(&state, &session.token, remember)),
+        Ok(cookies) => see_other(&next, cookies),
         Err(error) => back("/sign-in", &error, &form.email, &next),
     }
 }
@@ -110,12 +115,19 @@ async fn sign_up(
         if form.name.trim().is_empty() {
             return Err(AuthError::validation("[body.name] Invalid input"));
         }
+        if let Some(upstream) = &state.auth.upstream {
+            let body = json!({"name": form.name.trim(), "email": form.email, "password": form.password});
+            return upstream.post("/sign-up/email", None, &state.config.origin(), &body).await;
+        }
         let meta = session::ClientMeta::from_headers(&headers);
-        session::sign_up(&state, form.name.trim().to_owned(), form.email.clone(), form.password, None, &meta).await
+        let (session, _) =
+            session::sign_up(&state, form.name.trim().to_owned(), form.email.clone(), form.password, None, &meta)
+                .await?;
+        Ok(routes::session_cookies(&state, &session.token, true))
     }
     .await;
     match result {
-        Ok((session, _)) => see_other(&next, routes::session_cookies(&state, &session.token, true)),
+        Ok(cookies) => see_other(&next, cookies),
         Err(error) => back("/sign-up", &error, &form.email, &next),
     }
 }
@@ -123,6 +135,12 @@ async fn sign_up(
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Err(error) = origin::check_cookie_request(&headers, &state.auth.trusted) {
         return error.into_response();
+    }
+    if let Some(upstream) = &state.auth.upstream {
+        let cookie = headers.get(header::COOKIE);
+        let cleared = upstream.post("/sign-out", cookie, &state.config.origin(), &json!({})).await;
+        // Whatever the upstream says, this browser is signed out.
+        return see_other("/sign-in", cleared.unwrap_or_else(|_| state.auth.cookies.clear().into()));
     }
     if let Err(error) = session::sign_out(&state, &headers).await {
         return error.into_response();

@@ -558,6 +558,61 @@ async fn external_mode_resolves_the_session_cookie_through_the_upstream() {
 }
 
 #[tokio::test]
+async fn external_mode_no_javascript_forms_sign_up_sign_out_and_sign_in_on_the_upstream() {
+    let upstream = TestApp::spawn().await;
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| {
+        config.upstream = Some(upstream.address.clone());
+        config.jwks_url = Some(format!("{}/api/auth/jwks", upstream.address));
+    })
+    .await;
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let origin = app.state.config.origin();
+    let post = |path: &str, form: &[(&str, &str)], cookie: Option<&str>| {
+        let mut request = browser.post(app.url(path)).header("origin", &origin).form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send()
+    };
+    let user_for = |cookie: String| {
+        let state = app.state.clone();
+        async move {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert("cookie", cookie.parse().unwrap());
+            ticklist::auth::session::current_user(&state, &headers).await
+        }
+    };
+    let address = email();
+
+    let signed_up = post("/sign-up", &[("name", "Form User"), ("email", &address), ("password", "password123")], None)
+        .await
+        .unwrap();
+    assert_eq!(signed_up.status(), 303);
+    assert_eq!(signed_up.headers()["location"], "/");
+    let cookie = session_cookie(&signed_up);
+    assert_eq!(user_for(cookie.clone()).await.expect("signed in upstream").email, address);
+    assert!(upstream.state.store.user_by_email(&address).await.unwrap().is_some(), "the user lives upstream");
+
+    let signed_out = post("/sign-out", &[], Some(&cookie)).await.unwrap();
+    assert_eq!(signed_out.status(), 303);
+    assert!(set_cookies(signed_out.headers()).iter().any(|c| c.starts_with("better-auth.session_token=;")));
+    assert!(user_for(cookie).await.is_none(), "the session ended upstream");
+
+    let refused = post("/sign-in", &[("email", &address), ("password", "wrong-password")], None).await.unwrap();
+    assert_eq!(refused.status(), 303);
+    let location = refused.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/sign-in?error=INVALID_EMAIL_OR_PASSWORD&email="), "{location}");
+
+    let signed_in =
+        post("/sign-in", &[("email", &address), ("password", "password123"), ("next", "/?status=pending")], None)
+            .await
+            .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(signed_in.headers()["location"], "/?status=pending");
+    assert_eq!(user_for(session_cookie(&signed_in)).await.expect("signed in again").email, address);
+}
+
+#[tokio::test]
 async fn external_mode_answers_502_when_the_upstream_is_down() {
     let app = TestApp::spawn_with(Backend::Sqlite, |config| config.upstream = Some("http://127.0.0.1:9".into())).await;
     let response = app.client.get(app.url("/api/auth/get-session")).send().await.unwrap();

@@ -46,12 +46,7 @@ fn copy_headers(from: &HeaderMap, to: &mut HeaderMap) {
 
 /// A router (to be nested at `/api/auth`) forwarding everything to `base` (e.g. `http://127.0.0.1:3005`).
 pub fn router<S: Clone + Send + Sync + 'static>(base: &str) -> Router<S> {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("a reqwest client builds");
+    let client = super::upstream::client(Duration::from_secs(30));
     Router::new().fallback(forward).with_state(Upstream { base: base.trim_end_matches('/').to_owned(), client })
 }
 

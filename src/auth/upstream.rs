@@ -9,20 +9,22 @@ use serde::Deserialize;
 
 use super::AuthError;
 use crate::db::UserRow;
+use crate::model::AuthErrorBody;
+
+/// An HTTP client for the upstream: redirects are passed on, not followed; 5 s to connect.
+pub fn client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(timeout)
+        .build()
+        .expect("a reqwest client builds")
+}
 
 pub struct UpstreamSessions {
     /// `<upstream>/api/auth`
     base: String,
     client: reqwest::Client,
-}
-
-/// Better Auth's error body.
-#[derive(Deserialize, Default)]
-struct ErrorBody {
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    code: Option<String>,
 }
 
 /// The error codes the forms explain; others are reported without a code.
@@ -47,13 +49,7 @@ struct SessionBody {
 impl UpstreamSessions {
     /// Sessions of the Better Auth at `base` (e.g. `http://127.0.0.1:3005`).
     pub fn new(base: &str) -> Self {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("a reqwest client builds");
-        Self { base: format!("{}/api/auth", base.trim_end_matches('/')), client }
+        Self { base: format!("{}/api/auth", base.trim_end_matches('/')), client: client(Duration::from_secs(10)) }
     }
 
     /// Posts `body` to the upstream endpoint `path` (e.g. `/sign-in/email`) for a browser: with its
@@ -84,7 +80,7 @@ impl UpstreamSessions {
             return Ok(cookies);
         }
         let status = StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
-        let error: ErrorBody = response.json().await.unwrap_or_default();
+        let error: AuthErrorBody = response.json().await.unwrap_or_default();
         let code = error.code.as_deref().and_then(|code| KNOWN_CODES.iter().copied().find(|known| *known == code));
         Err(AuthError { status, message: error.message, code })
     }

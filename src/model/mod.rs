@@ -7,7 +7,7 @@ mod task;
 pub mod timestamp;
 
 pub use input::{CompleteBody, NewTask, TaskChanges, TaskDraft, TaskPatch, TaskReplace};
-pub use problem::{FieldError, Problem};
+pub use problem::{AuthErrorBody, FieldError, Problem};
 pub use query::{Order, SortKey, StatusFilter, TaskQuery};
 pub use task::{Priority, Task};
 

@@ -44,3 +44,12 @@ impl Problem {
         text
     }
 }
+
+/// The error body of Better Auth's endpoints (`/api/auth/*`): `{"message", "code"}`, not a problem.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct AuthErrorBody {
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub code: Option<String>,
+}

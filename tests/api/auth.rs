@@ -497,16 +497,22 @@ async fn server_side_rendering_resolves_the_user_from_the_session_cookie() {
     assert!(ticklist::auth::session::current_user(&app.state, &headers).await.is_none());
 }
 
-#[tokio::test]
-async fn external_mode_proxies_auth_and_accepts_the_upstreams_tokens() {
-    // The upstream is a Better Auth speaker (here our embedded one; the real better-auth package is
-    // exercised the same way by the end2end interop tests).
+/// An app in external mode (`BETTER_AUTH_UPSTREAM` and its JWKS) in front of an upstream Better Auth
+/// speaker: our embedded one (the real better-auth package is exercised the same way by the end2end
+/// interop tests). Returns the upstream and the app.
+async fn external_mode_app() -> (TestApp, TestApp) {
     let upstream = TestApp::spawn().await;
     let app = TestApp::spawn_with(Backend::Sqlite, |config| {
         config.upstream = Some(upstream.address.clone());
         config.jwks_url = Some(format!("{}/api/auth/jwks", upstream.address));
     })
     .await;
+    (upstream, app)
+}
+
+#[tokio::test]
+async fn external_mode_proxies_auth_and_accepts_the_upstreams_tokens() {
+    let (upstream, app) = external_mode_app().await;
     let response = app.sign_up(&email(), "password123").await;
     assert_eq!(response.status(), 200, "proxied sign-up");
     let cookie = session_cookie(&response);
@@ -529,12 +535,7 @@ async fn external_mode_proxies_auth_and_accepts_the_upstreams_tokens() {
 
 #[tokio::test]
 async fn external_mode_resolves_the_session_cookie_through_the_upstream() {
-    let upstream = TestApp::spawn().await;
-    let app = TestApp::spawn_with(Backend::Sqlite, |config| {
-        config.upstream = Some(upstream.address.clone());
-        config.jwks_url = Some(format!("{}/api/auth/jwks", upstream.address));
-    })
-    .await;
+    let (_upstream, app) = external_mode_app().await;
     let address = email();
     let cookie = session_cookie(&app.sign_up(&address, "password123").await);
     let mut headers = axum::http::HeaderMap::new();
@@ -559,12 +560,7 @@ async fn external_mode_resolves_the_session_cookie_through_the_upstream() {
 
 #[tokio::test]
 async fn external_mode_no_javascript_forms_sign_up_sign_out_and_sign_in_on_the_upstream() {
-    let upstream = TestApp::spawn().await;
-    let app = TestApp::spawn_with(Backend::Sqlite, |config| {
-        config.upstream = Some(upstream.address.clone());
-        config.jwks_url = Some(format!("{}/api/auth/jwks", upstream.address));
-    })
-    .await;
+    let (upstream, app) = external_mode_app().await;
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let origin = app.state.config.origin();
     let post = |path: &str, form: &[(&str, &str)], cookie: Option<&str>| {

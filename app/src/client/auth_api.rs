@@ -1,7 +1,8 @@
 //! Better Auth's endpoints from the browser: sign-up, sign-in, sign-out, and the session (whose
 //! `set-auth-jwt` header brings the first access token).
 use gloo_net::http::Request;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use ticklist::model::AuthErrorBody;
 
 use super::token;
 
@@ -11,14 +12,6 @@ pub struct AuthFailure {
     /// `email`, `password`, `name`, or `None` for the form as a whole.
     pub field: Option<&'static str>,
     pub message: String,
-}
-
-#[derive(Deserialize, Default)]
-struct ErrorBody {
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    code: Option<String>,
 }
 
 /// Better Auth's error codes in plain words, placed next to the field they are about.
@@ -57,7 +50,7 @@ async fn post(path: &str, body: &impl Serialize) -> Result<(), AuthFailure> {
     if response.ok() {
         return Ok(());
     }
-    let error: ErrorBody = response.json().await.unwrap_or_default();
+    let error: AuthErrorBody = response.json().await.unwrap_or_default();
     Err(explain(response.status(), error.code.as_deref(), &error.message))
 }
 

@@ -39,7 +39,7 @@ mod server {
     use leptos::prelude::*;
     use ticklist::{AppState, auth::AuthUser, tasks::TaskError};
 
-    use super::UNAUTHORIZED;
+    use super::{UNAUTHORIZED, Viewer};
 
     fn unauthorized() -> ServerFnError {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
@@ -48,19 +48,29 @@ mod server {
         ServerFnError::ServerError(UNAUTHORIZED.into())
     }
 
-    /// The app state and the id of the user this call acts for.
-    pub async fn caller() -> Result<(AppState, String), ServerFnError> {
-        let state = expect_context::<AppState>();
+    /// Who is calling. A call from the browser (`/api/fn/…`) is identified by its Bearer token, like
+    /// REST (no token, or a refused one: nobody); while a page renders on the server, by the browser's
+    /// session cookie.
+    pub async fn viewer(state: &AppState) -> Result<Option<Viewer>, ServerFnError> {
         let mut parts: http::request::Parts = leptos_axum::extract().await?;
         if parts.uri.path().starts_with("/api/fn/") {
-            // A server-function call from the browser: the Bearer token, like REST.
-            let user = AuthUser::from_request_parts(&mut parts, &state).await.map_err(|_| unauthorized())?;
-            Ok((state, user.id))
+            let user = AuthUser::from_request_parts(&mut parts, state).await.ok();
+            Ok(user.map(|user| Viewer {
+                name: user.name.or_else(|| user.email.clone()).unwrap_or_default(),
+                email: user.email.unwrap_or_default(),
+                id: user.id,
+            }))
         } else {
-            // Server-side rendering of a page: the browser sent its session cookie.
-            let user = ticklist::auth::session::current_user(&state, &parts.headers).await.ok_or_else(unauthorized)?;
-            Ok((state, user.id))
+            let user = ticklist::auth::session::current_user(state, &parts.headers).await;
+            Ok(user.map(|user| Viewer { id: user.id, name: user.name, email: user.email }))
         }
+    }
+
+    /// The app state and the id of the user this call acts for; 401 when nobody is signed in.
+    pub async fn caller() -> Result<(AppState, String), ServerFnError> {
+        let state = expect_context::<AppState>();
+        let viewer = viewer(&state).await?.ok_or_else(unauthorized)?;
+        Ok((state, viewer.id))
     }
 
     pub fn task_error(error: TaskError) -> ServerFnError {
@@ -111,11 +121,8 @@ pub async fn clear_completed() -> Result<u64, ServerFnError> {
     ticklist::tasks::clear_completed(&state.store, &user_id).await.map_err(server::task_error)
 }
 
-/// Who is signed in (by session cookie), for the header; `None` when nobody is.
-#[server(prefix = "/api/fn")]
+/// Who is signed in, for the header; `None` when nobody is.
+#[server(prefix = "/api/fn", client = BearerClient)]
 pub async fn current_viewer() -> Result<Option<Viewer>, ServerFnError> {
-    let state = expect_context::<ticklist::AppState>();
-    let headers: http::HeaderMap = leptos_axum::extract().await?;
-    let user = ticklist::auth::session::current_user(&state, &headers).await;
-    Ok(user.map(|user| Viewer { id: user.id, name: user.name, email: user.email }))
+    server::viewer(&expect_context::<ticklist::AppState>()).await
 }

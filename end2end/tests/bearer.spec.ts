@@ -1,14 +1,14 @@
 import type { Request } from '@playwright/test';
 
 import { jwtClaims } from './support/app';
+import { AccountMenu, SignInPage } from './support/auth';
 import { expect, test } from './support/fixtures';
 import { TaskBoard } from './support/tasks';
 import { newUser, signUpByApi } from './support/users';
 
 /**
- * Every call the browser makes to the tasks API and to the server functions that act on tasks carries
- * `Authorization: Bearer <jwt>` for the signed-in user. (`current_viewer` reads the session cookie only,
- * by design, and is left out.)
+ * Every call the browser makes to the tasks API and to the server functions carries
+ * `Authorization: Bearer <jwt>` for the signed-in user.
  */
 
 const REST = /^\/api\/[^/]+\/tasks(\/|$)/;
@@ -37,7 +37,7 @@ test.describe('bearer tokens on API calls', () => {
     const requests: Request[] = [];
     page.on('request', (request) => {
       const path = new URL(request.url()).pathname;
-      if ((REST.test(path) || SERVER_FN.test(path)) && !path.startsWith('/api/fn/current_viewer')) {
+      if (REST.test(path) || SERVER_FN.test(path)) {
         requests.push(request);
       }
     });
@@ -133,5 +133,23 @@ test.describe('bearer tokens on API calls', () => {
         );
       }
     }
+  });
+
+  test('after signing in, the header learns who is signed in through a server function that carries the token', async ({
+    page,
+    baseURL,
+  }) => {
+    const user = newUser('bearer-viewer');
+    const userId = await signUpByApi(page.request, baseURL!, user);
+    await page.context().clearCookies(); // signed up, but this browser is not signed in
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+
+    const viewerCall = page.waitForRequest((r) => new URL(r.url()).pathname.startsWith('/api/fn/current_viewer'));
+    await signIn.signIn(user);
+    const authorization = (await (await viewerCall).allHeaders())['authorization'];
+    expect(authorization, 'current_viewer has a bearer token').toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(jwtClaims(authorization!.slice('Bearer '.length)).sub).toBe(userId);
+    await new AccountMenu(page).expectSignedInAs(user);
   });
 });

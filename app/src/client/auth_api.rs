@@ -84,7 +84,7 @@ pub async fn sign_up(name: &str, email: &str, password: &str) -> Result<(), Auth
 /// Ends the session and forgets the token.
 pub async fn sign_out() {
     let _ = Request::post("/api/auth/sign-out").send().await;
-    token::forget();
+    token::signed_out();
 }
 
 /// Reads the session; keeps the JWT from `set-auth-jwt`. `Ok(false)` when signed out.

@@ -1,6 +1,6 @@
 //! The access token: a Better Auth JWT, kept in memory and cached in `sessionStorage` (never
 //! `localStorage`) with its expiry, refreshed from `/api/auth/token` shortly before it expires.
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use gloo_storage::{SessionStorage, Storage};
@@ -22,6 +22,8 @@ pub struct AccessToken {
 
 thread_local! {
     static CURRENT: RefCell<Option<AccessToken>> = const { RefCell::new(None) };
+    /// This tab signed out: there is no session to ask a token of until the next sign-in.
+    static SIGNED_OUT: Cell<bool> = const { Cell::new(false) };
 }
 
 fn now_secs() -> f64 {
@@ -49,9 +51,17 @@ fn parse(token: &str) -> Option<AccessToken> {
 /// Keeps a token that just arrived (from `set-auth-jwt` or `/api/auth/token`).
 pub fn remember(token: &str) -> Option<AccessToken> {
     let parsed = parse(token)?;
+    SIGNED_OUT.set(false);
     CURRENT.with(|current| *current.borrow_mut() = Some(parsed.clone()));
     let _ = SessionStorage::set(STORAGE_KEY, &parsed);
     Some(parsed)
+}
+
+/// Drops the token after signing out; no token is asked for until the next sign-in (the server would
+/// only refuse, and the browser would log the refusal).
+pub fn signed_out() {
+    forget();
+    SIGNED_OUT.set(true);
 }
 
 /// Drops the token (on sign-out or a dead session).
@@ -70,6 +80,9 @@ fn cached() -> Option<AccessToken> {
 
 /// A token that is not about to expire: the cached one, or a fresh one.
 pub async fn access_token() -> Result<AccessToken, ClientError> {
+    if SIGNED_OUT.get() {
+        return Err(ClientError::SignedOut);
+    }
     match cached() {
         Some(token) if now_secs() < token.refresh_at => Ok(token),
         _ => refresh().await,

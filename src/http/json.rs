@@ -13,7 +13,7 @@ use super::error::AppError;
 /// A JSON request body (required) or response body.
 pub struct AppJson<T>(pub T);
 
-/// A JSON request body that may be absent (an empty body reads as `None`).
+/// A JSON request body that may be absent (an empty body, or JSON `null`, reads as `None`).
 pub struct MaybeJson<T>(pub Option<T>);
 
 fn is_json(headers: &HeaderMap) -> bool {
@@ -60,7 +60,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for MaybeJson<T> {
         if !json {
             return Err(AppError::UnsupportedMediaType);
         }
-        parse(&bytes).map(|value| MaybeJson(Some(value)))
+        parse(&bytes).map(MaybeJson)
     }
 }
 

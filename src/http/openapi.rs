@@ -5,13 +5,13 @@ use utoipa::{
 };
 
 use super::tasks;
-use crate::model::{CompleteBody, FieldError, NewTask, Priority, Problem, Task, TaskPatch, TaskReplace};
+use crate::model::{CompleteBody, FieldError, NewTask, Priority, Problem, TagName, Tags, Task, TaskPatch, TaskReplace};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Ticklist API", description = "User-scoped tasks; every request carries a Better Auth JWT as a Bearer token."),
     paths(tasks::list, tasks::create, tasks::get, tasks::replace, tasks::patch, tasks::delete, tasks::complete),
-    components(schemas(Task, Priority, NewTask, TaskReplace, TaskPatch, CompleteBody, Problem, FieldError)),
+    components(schemas(Task, Priority, NewTask, TaskReplace, TaskPatch, CompleteBody, Tags, TagName, Problem, FieldError)),
     modifiers(&BearerAuth),
     tags((name = "tasks", description = "A user's tasks"))
 )]

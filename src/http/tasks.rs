@@ -32,16 +32,16 @@ fn location(user_id: &str, id: i64) -> HeaderValue {
 #[utoipa::path(get, path = "/api/{user_id}/tasks", tag = "tasks",
     params(
         ("user_id" = String, Path, description = "The token's user id"),
-        ("status" = Option<String>, Query, description = "all | pending | completed (default all)"),
+        ("status" = Option<String>, Query, pattern = "^(all|pending|completed)$", description = "all | pending | completed (default all)"),
         ("q" = Option<String>, Query, description = "Text searched in title and description, case-insensitive"),
-        ("tag" = Option<Vec<String>>, Query, description = "A tag; repeatable (tasks having all)"),
-        ("priority" = Option<String>, Query, description = "low | medium | high"),
-        ("due_before" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"),
-        ("due_after" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"),
-        ("sort" = Option<String>, Query, description = "created_at | updated_at | title | due_date | priority"),
-        ("order" = Option<String>, Query, description = "asc | desc (default desc)"),
-        ("limit" = Option<u32>, Query, description = "1-500 (default 100)"),
-        ("offset" = Option<u64>, Query, description = ">= 0 (default 0)"),
+        ("tag" = Option<Vec<String>>, Query, pattern = r"\S", max_length = 32, max_items = 10, description = "A tag; repeatable, at most 10 (tasks having all)"),
+        ("priority" = Option<String>, Query, pattern = "^(low|medium|high)$", description = "low | medium | high"),
+        ("due_before" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD, inclusive"),
+        ("due_after" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD, inclusive"),
+        ("sort" = Option<String>, Query, pattern = "^(created_at|updated_at|title|due_date|priority)$", description = "created_at | updated_at | title | due_date | priority"),
+        ("order" = Option<String>, Query, pattern = "^(asc|desc)$", description = "asc | desc (default desc)"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1-500 (default 100)"),
+        ("offset" = Option<u64>, Query, minimum = 0, description = ">= 0 (default 0)"),
     ),
     responses(
         (status = 200, description = "The page of tasks", body = [Task],
@@ -99,6 +99,7 @@ pub async fn create(
     params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
     responses(
         (status = 200, description = "The task", body = Task),
+        (status = 400, description = "The id is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
@@ -119,7 +120,7 @@ pub async fn get(
     request_body = TaskReplace,
     responses(
         (status = 200, description = "The replaced task", body = Task),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, wrong types, unknown fields, or an id that is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
@@ -143,7 +144,7 @@ pub async fn replace(
     request_body = TaskPatch,
     responses(
         (status = 200, description = "The updated task", body = Task),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, wrong types, unknown fields, or an id that is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
@@ -166,6 +167,7 @@ pub async fn patch(
     params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 400, description = "The id is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
@@ -184,10 +186,10 @@ pub async fn delete(
 /// Toggle completion (no body) or set it (`{"completed": bool}`).
 #[utoipa::path(patch, path = "/api/{user_id}/tasks/{id}/complete", tag = "tasks",
     params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
-    request_body(content = Option<CompleteBody>, description = "Absent: toggle. Present: set."),
+    request_body(content = Option<CompleteBody>, description = "Absent (or null): toggle. Present: set."),
     responses(
         (status = 200, description = "The updated task", body = Task),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, wrong types, unknown fields, or an id that is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),

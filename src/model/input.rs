@@ -12,9 +12,11 @@ use super::{DESCRIPTION_MAX, FieldError, Priority, TAG_MAX, TAGS_MAX, TITLE_MAX,
 #[serde(deny_unknown_fields)]
 pub struct NewTask {
     /// Required; trimmed; 1-200 characters.
+    #[cfg_attr(feature = "server", schema(value_type = String, min_length = 1, max_length = 200, pattern = r"\S"))]
     pub title: Option<String>,
     /// At most 1000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(max_length = 1000))]
     pub description: Option<String>,
     /// `low`, `medium` (default) or `high`.
     #[serde(default)]
@@ -26,6 +28,7 @@ pub struct NewTask {
     pub due_date: Option<String>,
     /// At most 10; each 1-32 characters, trimmed, lower-cased, unique.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<Tags>))]
     pub tags: Option<Vec<String>>,
 }
 
@@ -34,8 +37,10 @@ pub struct NewTask {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TaskReplace {
+    #[cfg_attr(feature = "server", schema(value_type = String, min_length = 1, max_length = 200, pattern = r"\S"))]
     pub title: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(max_length = 1000))]
     pub description: Option<String>,
     #[serde(default)]
     pub completed: Option<bool>,
@@ -46,6 +51,7 @@ pub struct TaskReplace {
     #[cfg_attr(feature = "server", schema(value_type = Option<String>, format = Date))]
     pub due_date: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<Tags>))]
     pub tags: Option<Vec<String>>,
 }
 
@@ -56,23 +62,71 @@ pub struct TaskReplace {
 #[serde(deny_unknown_fields)]
 pub struct TaskPatch {
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", schema(value_type = Option<String>))]
+    #[cfg_attr(
+        feature = "server",
+        schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub title: Option<Option<String>>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "server", schema(value_type = Option<String>, max_length = 1000))]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", schema(value_type = Option<bool>))]
+    #[cfg_attr(feature = "server", schema(value_type = bool, required = false))]
     pub completed: Option<Option<bool>>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", schema(value_type = Option<Priority>))]
+    #[cfg_attr(feature = "server", schema(value_type = Priority, required = false))]
     pub priority: Option<Option<String>>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "server", schema(value_type = Option<String>, format = Date))]
     pub due_date: Option<Option<String>>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", schema(value_type = Option<Vec<String>>))]
+    #[cfg_attr(feature = "server", schema(value_type = Option<Tags>))]
     pub tags: Option<Option<Vec<String>>>,
+}
+
+/// Characters a tag may hold (no control characters), with at least one that is not a space.
+#[cfg(feature = "server")]
+pub const TAG_PATTERN: &str = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
+
+/// One tag, as the OpenAPI document describes it (the server also trims and lower-cases it).
+#[cfg(feature = "server")]
+pub struct TagName;
+
+#[cfg(feature = "server")]
+impl utoipa::PartialSchema for TagName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .min_length(Some(1))
+            .max_length(Some(super::TAG_MAX))
+            .pattern(Some(TAG_PATTERN))
+            .into()
+    }
+}
+
+#[cfg(feature = "server")]
+impl utoipa::ToSchema for TagName {}
+
+/// A task's tags, as the OpenAPI document describes them (duplicates are refused case-insensitively).
+#[cfg(feature = "server")]
+pub struct Tags;
+
+#[cfg(feature = "server")]
+impl utoipa::PartialSchema for Tags {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name("TagName"))
+            .max_items(Some(TAGS_MAX))
+            .unique_items(true)
+            .into()
+    }
+}
+
+#[cfg(feature = "server")]
+impl utoipa::ToSchema for Tags {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        schemas.push(("TagName".into(), <TagName as utoipa::PartialSchema>::schema()));
+    }
 }
 
 /// `PATCH /api/{user_id}/tasks/{id}/complete` body: absent toggles, a value sets.

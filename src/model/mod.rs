@@ -7,6 +7,8 @@ mod task;
 pub mod timestamp;
 
 pub use input::{CompleteBody, NewTask, TaskChanges, TaskDraft, TaskPatch, TaskReplace};
+#[cfg(feature = "server")]
+pub use input::{TAG_PATTERN, TagName, Tags};
 pub use problem::{AuthErrorBody, FieldError, Problem};
 pub use query::{Order, SortKey, StatusFilter, TaskQuery};
 pub use task::{Priority, Task};

@@ -101,7 +101,7 @@ async fn an_empty_patch_changes_nothing() {
 }
 
 #[tokio::test]
-async fn complete_without_a_body_toggles_and_with_a_body_sets() {
+async fn complete_without_a_body_or_with_null_toggles_and_with_a_body_sets() {
     let app = TestApp::spawn().await;
     let user = app.user().await;
     let task = app.create(&user, json!({"title": "a"})).await;
@@ -116,6 +116,9 @@ async fn complete_without_a_body_toggles_and_with_a_body_sets() {
             toggle().json(&json!({"completed": true})).send().await.unwrap().json().await.unwrap();
         assert_eq!(set["completed"], true);
     }
+    // A JSON `null` body counts as no body: it toggles.
+    let null: serde_json::Value = toggle().json(&serde_json::Value::Null).send().await.unwrap().json().await.unwrap();
+    assert_eq!(null["completed"], false);
 }
 
 #[tokio::test]
@@ -164,4 +167,40 @@ async fn the_openapi_document_covers_every_path_and_schema() {
     for schema in ["Task", "NewTask", "TaskPatch", "TaskReplace", "Problem", "FieldError", "Priority"] {
         assert!(doc["components"]["schemas"].get(schema).is_some(), "{schema}");
     }
+}
+
+#[tokio::test]
+async fn the_openapi_document_states_the_validation_rules() {
+    let app = TestApp::spawn().await;
+    let doc: serde_json::Value =
+        app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let schemas = &doc["components"]["schemas"];
+    for body in ["NewTask", "TaskReplace"] {
+        assert_eq!(schemas[body]["required"], serde_json::json!(["title"]), "{body}: title is required");
+    }
+    for body in ["NewTask", "TaskReplace", "TaskPatch"] {
+        let fields = &schemas[body]["properties"];
+        assert_eq!(fields["title"]["type"], "string", "{body}: title is never null");
+        assert_eq!(
+            (fields["title"]["minLength"].as_u64(), fields["title"]["maxLength"].as_u64()),
+            (Some(1), Some(200))
+        );
+        assert_eq!(fields["description"]["maxLength"], 1000, "{body}");
+        assert!(fields["tags"].to_string().contains("#/components/schemas/Tags"), "{body}: {}", fields["tags"]);
+        assert_eq!(schemas[body]["additionalProperties"], false, "{body}: unknown fields are refused");
+    }
+    assert_eq!((schemas["Tags"]["maxItems"].as_u64(), &schemas["Tags"]["uniqueItems"]), (Some(10), &json!(true)));
+    assert_eq!(schemas["Tags"]["items"]["$ref"], "#/components/schemas/TagName");
+    assert_eq!(schemas["TagName"]["maxLength"], 32);
+    assert_eq!(schemas["TagName"]["pattern"], ticklist::model::TAG_PATTERN);
+    // In a PATCH, null clears description, due date and tags, and is refused for the others.
+    let patch = &schemas["TaskPatch"];
+    assert!(patch.get("required").is_none(), "every PATCH field is optional");
+    assert_eq!(patch["properties"]["completed"]["type"], "boolean");
+    assert_eq!(patch["properties"]["priority"]["$ref"], "#/components/schemas/Priority");
+    let parameters = doc["paths"]["/api/{user_id}/tasks"]["get"]["parameters"].as_array().unwrap();
+    let parameter = |name: &str| parameters.iter().find(|p| p["name"] == name).unwrap()["schema"].clone();
+    assert_eq!((parameter("limit")["minimum"].as_u64(), parameter("limit")["maximum"].as_u64()), (Some(1), Some(500)));
+    assert_eq!(parameter("due_before")["format"], "date");
+    assert_eq!(parameter("sort")["pattern"], "^(created_at|updated_at|title|due_date|priority)$");
 }

@@ -104,6 +104,15 @@ test.describe('expiring access tokens', () => {
     });
   });
 
+  /** A fresh user, signed up and looking at the board (at `query`); with the sign-in page for later. */
+  async function signedInOnBoard(page: Page, baseURL: string, query = '') {
+    const user = newUser('expired');
+    await signUpByApi(page.request, baseURL, user);
+    const board = new TaskBoard(page);
+    await board.goto(query);
+    return { user, board, signIn: new SignInPage(page) };
+  }
+
   /** Signs the user's session out on the server from another browser context holding the same cookies. */
   async function endSessionElsewhere(page: Page, baseURL: string): Promise<void> {
     const browser = page.context().browser()!;
@@ -126,12 +135,7 @@ test.describe('expiring access tokens', () => {
     page,
     baseURL,
   }) => {
-    const user = newUser('expired');
-    await signUpByApi(page.request, baseURL!, user);
-    const board = new TaskBoard(page);
-    const signIn = new SignInPage(page);
-
-    await board.goto();
+    const { user, board, signIn } = await signedInOnBoard(page, baseURL!);
     await board.addTask({ title: 'Saved while signed in' });
 
     await endSessionElsewhere(page, baseURL!);
@@ -162,12 +166,7 @@ test.describe('expiring access tokens', () => {
     page,
     baseURL,
   }) => {
-    const user = newUser('expired');
-    await signUpByApi(page.request, baseURL!, user);
-    const board = new TaskBoard(page);
-    const signIn = new SignInPage(page);
-
-    await board.goto('?sort=title&order=asc');
+    const { user, board, signIn } = await signedInOnBoard(page, baseURL!, '?sort=title&order=asc');
     await board.addTask({ title: 'Toggle me later' });
 
     await endSessionElsewhere(page, baseURL!);
@@ -194,12 +193,7 @@ test.describe('expiring access tokens', () => {
     page,
     baseURL,
   }) => {
-    const user = newUser('expired');
-    await signUpByApi(page.request, baseURL!, user);
-    const board = new TaskBoard(page);
-    const signIn = new SignInPage(page);
-
-    await board.goto();
+    const { user, board, signIn } = await signedInOnBoard(page, baseURL!);
     const task = await board.addTask({ title: 'Before the edit' });
     const editor = await task.openEditorWithButton();
 

@@ -134,7 +134,7 @@ impl Dialect for SqlitePool {
     const LOCK_ROW: &'static str = "";
     const BYTEWISE: &'static str = "";
     // Timestamps are stored as the API shows them; dates as YYYY-MM-DD; tags as a JSON array.
-    const PAGE_AS_JSON: &'static str = "select coalesce(json_group_array(json(json_object(\
+    const PAGE_AS_JSON: &'static str = "select {total}, coalesce(json_group_array(json(json_object(\
         'id', id, 'user_id', user_id, 'title', title, 'description', description, \
         'completed', json(case when completed then 'true' else 'false' end), \
         'priority', case priority when 0 then 'low' when 2 then 'high' else 'medium' end, \
@@ -153,7 +153,7 @@ impl Dialect for PgPool {
     type Time = DateTime<Utc>;
     const LOCK_ROW: &'static str = " FOR UPDATE";
     const BYTEWISE: &'static str = r#" COLLATE "C""#;
-    const PAGE_AS_JSON: &'static str = r#"select coalesce(json_agg(json_build_object(
+    const PAGE_AS_JSON: &'static str = r#"select {total}, coalesce(json_agg(json_build_object(
         'id', id, 'user_id', user_id, 'title', title, 'description', description, 'completed', completed,
         'priority', case priority when 0 then 'low' when 2 then 'high' else 'medium' end,
         'due_date', to_char(due_date, 'YYYY-MM-DD'), 'tags', tags::json,

@@ -271,17 +271,17 @@ impl Store {
     }
 
     /// The same page as [`Store::list_tasks`], already serialized as the API's JSON array by the
-    /// database (one row to fetch instead of one per task), and the total.
+    /// database, and the total: one statement and one row, however many tasks the page holds.
     pub async fn list_tasks_json(&self, user_id: &str, query: &TaskQuery) -> Result<(String, u64), StoreError> {
         let (filter, args) = where_clause(user_id, query);
-        let json: String = on_pool!(self, pool => {
+        let total = total_expression(query, &filter);
+        let (total, json): (i64, String) = on_pool!(self, pool => {
             let (order, paging) = page_clause(query, args.len(), bytewise(pool));
             let page = format!("select * from task where {filter} order by {order} {paging}");
-            let sql = page_as_json(pool).replace("{page}", &page);
-            bind_all!(sqlx::query_scalar(&sql), page_args(&args, query)).fetch_one(pool).await?
+            let sql = page_as_json(pool).replace("{total}", &total).replace("{page}", &page);
+            bind_all!(sqlx::query_as(&sql), page_args(&args, query)).fetch_one(pool).await?
         });
-        let total = self.count_tasks(user_id, query, &filter, args).await?;
-        Ok((json, total))
+        Ok((json, u64::try_from(total).unwrap_or(0)))
     }
 
     /// How many tasks match; read from `task_count` when only the status is filtered.
@@ -292,15 +292,7 @@ impl Store {
         filter: &str,
         args: Vec<Arg>,
     ) -> Result<u64, StoreError> {
-        let only_status = TaskQuery {
-            status: query.status,
-            sort: query.sort,
-            order: query.order,
-            limit: query.limit,
-            offset: query.offset,
-            ..TaskQuery::default()
-        };
-        if *query == only_status {
+        if filters_only_status(query) {
             return Ok(self.task_counts(user_id).await?.with_status(query.status));
         }
         let sql = format!("select count(*) from task where {filter}");
@@ -314,6 +306,34 @@ impl Store {
             sqlx::query_as("select total, completed from task_count where user_id = $1").bind(user_id).fetch_optional(pool).await?);
         let (total, completed) = counts.unwrap_or_default();
         Ok(TaskCounts { total: u64::try_from(total).unwrap_or(0), completed: u64::try_from(completed).unwrap_or(0) })
+    }
+}
+
+/// Whether `query` filters by status alone, so that its count is in the kept `task_count` row.
+fn filters_only_status(query: &TaskQuery) -> bool {
+    let only_status = TaskQuery {
+        status: query.status,
+        sort: query.sort,
+        order: query.order,
+        limit: query.limit,
+        offset: query.offset,
+        ..TaskQuery::default()
+    };
+    *query == only_status
+}
+
+/// A scalar SQL expression for how many tasks match `filter` (whose placeholders it shares): the kept
+/// `task_count` row when only the status is filtered, otherwise a `count(*)`.
+fn total_expression(query: &TaskQuery, filter: &str) -> String {
+    if filters_only_status(query) {
+        let column = match query.status {
+            StatusFilter::All => "total",
+            StatusFilter::Pending => "total - completed",
+            StatusFilter::Completed => "completed",
+        };
+        format!("coalesce((select {column} from task_count where user_id = $1), 0)")
+    } else {
+        format!("(select count(*) from task where {filter})")
     }
 }
 

@@ -210,7 +210,17 @@ async fn the_json_page_equals_the_typed_page(backend: Backend) {
             .await
             .unwrap();
     }
-    for raw in ["", "sort=title&order=asc", "sort=priority&limit=2&offset=1", "status=completed", "q=zzz", "tag=a"] {
+    let queries = [
+        "",
+        "sort=title&order=asc",
+        "sort=priority&limit=2&offset=1",
+        "status=completed",
+        "status=pending",
+        "q=zzz",
+        "tag=a",
+    ];
+    assert_eq!(store.list_tasks_json("nobody", &TaskQuery::default()).await.unwrap(), ("[]".to_owned(), 0));
+    for raw in queries {
         let query = TaskQuery::parse(raw).unwrap();
         let typed = store.list_tasks("u", &query).await.unwrap();
         let (json, total) = store.list_tasks_json("u", &query).await.unwrap();

@@ -1,16 +1,16 @@
 //! One task in the list: toggle, edit in place (double-click or Edit; Enter saves, Escape cancels),
 //! delete (with undo). Overdue and due-today tasks are marked in words, not only in colour.
 use leptos::{ev::KeyboardEvent, html, prelude::*};
-use ticklist::model::{Priority, Task, TaskQuery};
+use ticklist::model::{Priority, TaskQuery};
 
 use super::draft::{Draft, edit_key, field};
 use super::state::ListState;
 use super::toolbar::href;
 
+/// The row of the task `id` in the list's state (which it reads, so that edits and toggles show).
 #[component]
-pub fn TaskItem(task: Task) -> impl IntoView {
+pub fn TaskItem(id: i64) -> impl IntoView {
     let state = expect_context::<ListState>();
-    let id = task.id;
     // The task as it is now (edits, toggles). Only the list's signals are read (they outlive this row):
     // once the task has left the list, closures that still run one last time find nothing and render nothing.
     let current = move || state.tasks.with(|tasks| tasks.iter().find(|t| t.id == id).cloned());

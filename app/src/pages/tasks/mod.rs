@@ -143,7 +143,7 @@ fn TaskList(reload: Callback<()>) -> impl IntoView {
         }>
             <ul class="tasks" aria-label="Tasks">
                 <For each=move || state.visible() key=|task| (task.id, task.updated_at, task.completed) let:task>
-                    <TaskItem task />
+                    <TaskItem id=task.id />
                 </For>
             </ul>
         </Show>

@@ -1,6 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 
-import { MAIN_PORT, SHORT_TOKEN_PORT, SHORT_TOKEN_SECONDS, SHORT_TOKEN_URL } from './tests/support/servers';
+import { MAIN_PORT, MAIN_URL, SHORT_TOKEN_PORT, SHORT_TOKEN_SECONDS } from './tests/support/servers';
 
 /**
  * Playwright configuration for Ticklist.
@@ -9,16 +9,13 @@ import { MAIN_PORT, SHORT_TOKEN_PORT, SHORT_TOKEN_SECONDS, SHORT_TOKEN_URL } fro
  * the release binary built by `cargo leptos build --release`, started from the workspace root (it reads
  * `target/site`) on its own port with a fresh SQLite database per run.
  */
-const PORT = MAIN_PORT;
-const BASE_URL = `http://127.0.0.1:${PORT}`;
-
 /**
- * The command that starts the release server on `port` with a fresh SQLite file `target/<db>` (and any
- * extra environment variables, e.g. a short JWT lifetime).
+ * The release server on `port` with a fresh SQLite file `target/<db>` (and any extra environment
+ * variables, e.g. a short JWT lifetime), as a Playwright web server stopped with SIGINT.
  */
-function serverCommand(port: number, db: string, extraEnv: string[] = []): string {
+function releaseServer(port: number, db: string, { extraEnv = [] as string[], stdout = 'pipe' as 'pipe' | 'ignore' } = {}) {
   const url = `http://127.0.0.1:${port}`;
-  return [
+  const command = [
     'cd .. &&',
     `rm -f target/${db}* &&`,
     'TICKLIST_ENV=production',
@@ -30,12 +27,16 @@ function serverCommand(port: number, db: string, extraEnv: string[] = []): strin
     ...extraEnv,
     'target/release/ticklist',
   ].join(' ');
+  return {
+    command,
+    url: `${url}/healthz`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    stdout,
+    stderr: 'pipe' as const,
+    gracefulShutdown: { signal: 'SIGINT' as const, timeout: 5000 },
+  };
 }
-
-const SERVER_COMMAND = serverCommand(PORT, 'e2e.db');
-
-/** A second server whose access tokens live 4 s, for the token refresh and expired-session tests. */
-const SHORT_TOKEN_COMMAND = serverCommand(SHORT_TOKEN_PORT, 'e2e-tokens.db', [`JWT_EXPIRES_IN=${SHORT_TOKEN_SECONDS}`]);
 
 export default defineConfig({
   testDir: './tests',
@@ -47,7 +48,7 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
-    baseURL: BASE_URL,
+    baseURL: MAIN_URL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
@@ -81,23 +82,11 @@ export default defineConfig({
     },
   ],
   webServer: [
-    {
-      command: SERVER_COMMAND,
-      url: `${BASE_URL}/healthz`,
-      reuseExistingServer: !process.env.CI,
-      timeout: 60_000,
-      stdout: 'pipe',
-      stderr: 'pipe',
-      gracefulShutdown: { signal: 'SIGINT', timeout: 5000 },
-    },
-    {
-      command: SHORT_TOKEN_COMMAND,
-      url: `${SHORT_TOKEN_URL}/healthz`,
-      reuseExistingServer: !process.env.CI,
-      timeout: 60_000,
+    releaseServer(MAIN_PORT, 'e2e.db'),
+    // A second server whose access tokens live 4 s, for the token refresh and expired-session tests.
+    releaseServer(SHORT_TOKEN_PORT, 'e2e-tokens.db', {
+      extraEnv: [`JWT_EXPIRES_IN=${SHORT_TOKEN_SECONDS}`],
       stdout: 'ignore',
-      stderr: 'pipe',
-      gracefulShutdown: { signal: 'SIGINT', timeout: 5000 },
-    },
+    }),
   ],
 });

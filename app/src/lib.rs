@@ -1,5 +1,8 @@
-//! Ticklist's Leptos UI: the HTML shell, the routes, pages and components. Rendered on the server
-//! (feature `ssr`) and hydrated in the browser (feature `hydrate`).
+//! Ticklist's Leptos UI: the HTML shell, the routes, pages and components. Pages are rendered on the
+//! server (feature `ssr`); only the interactive parts, the *islands* (`#[island]`: the sign-in and
+//! sign-up forms, the task board, the sign-out and theme buttons), are hydrated in the browser (feature
+//! `hydrate`). The rest never ships as WASM, which keeps the bundle small; moving between pages is a
+//! plain page load.
 #![recursion_limit = "256"]
 pub mod client;
 pub mod components;
@@ -27,7 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -37,27 +40,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Bumped after sign-in and sign-out so that everything showing the user reloads it.
-#[derive(Debug, Clone, Copy)]
-pub struct ViewerVersion(RwSignal<u32>);
-
-impl ViewerVersion {
-    pub fn bump(&self) {
-        self.0.update(|version| *version += 1);
-    }
-}
-
-/// The signed-in user (by session cookie), shared by the header and the pages.
+/// The signed-in user (by session cookie), shared by the header and the pages while they render.
 pub type ViewerResource = Resource<Result<Option<Viewer>, ServerFnError>>;
 
 /// The application: header, routes and the page for unknown paths.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    mark_hydrated();
-    let version = ViewerVersion(RwSignal::new(0));
-    provide_context(version);
-    let viewer: ViewerResource = Resource::new(move || version.0.get(), |_| current_viewer());
+    let viewer: ViewerResource = Resource::new(|| (), |_| current_viewer());
     provide_context(viewer);
     view! {
         <Stylesheet id="leptos" href="/pkg/ticklist.css" />
@@ -75,14 +65,4 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
-}
-
-/// Sets `data-hydrated="true"` on `<body>` once the WASM has taken over (effects run only in the
-/// browser), so tests and styles can tell a live page from server-rendered HTML.
-fn mark_hydrated() {
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 }

@@ -1,6 +1,6 @@
 import type { Request } from '@playwright/test';
 
-import { jwtClaims } from './support/app';
+import { hydrated, jwtClaims } from './support/app';
 import { AccountMenu, SignInPage } from './support/auth';
 import { expect, test } from './support/fixtures';
 import { TaskBoard } from './support/tasks';
@@ -135,21 +135,25 @@ test.describe('bearer tokens on API calls', () => {
     }
   });
 
-  test('after signing in, the header learns who is signed in through a server function that carries the token', async ({
+  test('after signing in through the form, the board’s server-function calls carry the new user’s token', async ({
     page,
     baseURL,
   }) => {
-    const user = newUser('bearer-viewer');
+    const user = newUser('bearer-sign-in');
     const userId = await signUpByApi(page.request, baseURL!, user);
     await page.context().clearCookies(); // signed up, but this browser is not signed in
     const signIn = new SignInPage(page);
     await signIn.goto();
-
-    const viewerCall = page.waitForRequest((r) => new URL(r.url()).pathname.startsWith('/api/fn/current_viewer'));
     await signIn.signIn(user);
-    const authorization = (await (await viewerCall).allHeaders())['authorization'];
-    expect(authorization, 'current_viewer has a bearer token').toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(jwtClaims(authorization!.slice('Bearer '.length)).sub).toBe(userId);
     await new AccountMenu(page).expectSignedInAs(user);
+
+    // The token came from get-session during the sign-in; the next page load must still carry it.
+    const board = new TaskBoard(page);
+    await hydrated(page);
+    const listed = page.waitForRequest((r) => new URL(r.url()).pathname.startsWith('/api/fn/list_tasks'));
+    await board.filterActive.click();
+    const authorization = (await (await listed).allHeaders())['authorization'];
+    expect(authorization, 'list_tasks has a bearer token').toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(jwtClaims(authorization!.slice('Bearer '.length)).sub).toBe(userId);
   });
 });

@@ -1,24 +1,13 @@
 //! The site header: the app's name, and the signed-in user with a sign-out button (or links to sign in).
+//! Rendered on the server; only the two buttons are islands.
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
-use leptos_router::hooks::use_navigate;
 
 use super::theme_toggle::ThemeToggle;
-use crate::{ViewerResource, ViewerVersion, client::auth_api};
+use crate::{ViewerResource, client::auth_api};
 
 #[component]
 pub fn Header() -> impl IntoView {
     let viewer = expect_context::<ViewerResource>();
-    let version = expect_context::<ViewerVersion>();
-    let navigate = use_navigate();
-    let sign_out = move |event: SubmitEvent| {
-        event.prevent_default();
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            auth_api::sign_out().await;
-            version.bump();
-            navigate("/sign-in", Default::default());
-        });
-    };
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -28,25 +17,39 @@ pub fn Header() -> impl IntoView {
             </a>
             <nav class="site-nav" aria-label="Account">
                 <ThemeToggle />
-                <Transition fallback=|| ()>
-                    {move || {
-                        let sign_out = sign_out.clone();
-                        Suspend::new(async move {
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
                         match viewer.await {
                             Ok(Some(user)) => view! {
-                                <span class="user-name" data-testid="user-name" title=user.email.clone()>{user.name.clone()}</span>
-                                <form method="post" action="/sign-out" on:submit=sign_out>
-                                    <button class="button button-quiet" type="submit" data-testid="sign-out">"Sign out"</button>
-                                </form>
+                                <span class="user-name" data-testid="user-name" title=user.email>{user.name}</span>
+                                <SignOutButton />
                             }.into_any(),
                             _ => view! {
                                 <a class="button button-quiet" href="/sign-in" data-testid="nav-sign-in">"Sign in"</a>
                                 <a class="button" href="/sign-up" data-testid="nav-sign-up">"Sign up"</a>
                             }.into_any(),
                         }
-                    })}}
-                </Transition>
+                    })}
+                </Suspense>
             </nav>
         </header>
+    }
+}
+
+/// A real form (posts to `/sign-out` without JavaScript); hydrated, it ends the session through Better
+/// Auth, forgets the token and goes to the sign-in page.
+#[island]
+fn SignOutButton() -> impl IntoView {
+    let sign_out = move |event: SubmitEvent| {
+        event.prevent_default();
+        spawn_local(async move {
+            auth_api::sign_out().await;
+            let _ = window().location().assign("/sign-in");
+        });
+    };
+    view! {
+        <form method="post" action="/sign-out" on:submit=sign_out>
+            <button class="button button-quiet" type="submit" data-testid="sign-out">"Sign out"</button>
+        </form>
     }
 }

@@ -1,8 +1,8 @@
 //! Switches between light and dark. Without a choice the page follows the system (CSS
-//! `prefers-color-scheme`); the choice is set as `data-theme` on `<html>`. Works only once hydrated.
+//! `prefers-color-scheme`); the choice is set as `data-theme` on `<html>`. An island: works once hydrated.
 use leptos::prelude::*;
 
-#[component]
+#[island]
 pub fn ThemeToggle() -> impl IntoView {
     let (dark, set_dark) = signal(None::<bool>);
     let toggle = move |_| {

@@ -1,14 +1,14 @@
 //! The sign-in and sign-up forms. Real HTML forms (they post to `/sign-in` and `/sign-up` and work
-//! without JavaScript); once hydrated they talk to Better Auth's endpoints directly and show its
-//! errors, in plain words, next to the field concerned.
+//! without JavaScript); once hydrated (an island) they talk to Better Auth's endpoints directly, show
+//! its errors, in plain words, next to the field concerned, and go on to the `next` page.
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 
-use crate::ViewerVersion;
 use crate::client::auth_api::{self, AuthFailure};
 
 /// Which form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Mode {
     SignIn,
     SignUp,
@@ -24,19 +24,28 @@ fn message_for_code(code: &str) -> AuthFailure {
     auth_api::explain(if code == "RATE_LIMITED" { 429 } else { 400 }, Some(code), code)
 }
 
+/// The form for `mode`, set up from the page's query: where to go next (`next`), and what a
+/// no-JavaScript post came back with (`email`, `error`), or why the user is here (`reason=expired`).
 #[component]
-pub fn AuthForm(mode: Mode) -> impl IntoView {
+pub fn AuthPage(mode: Mode) -> impl IntoView {
     let query = use_query_map();
-    let next = Signal::derive(move || safe_next(query.read().get("next")));
+    let query = query.read_untracked();
+    view! {
+        <AuthForm mode next=safe_next(query.get("next")) email=query.get("email").unwrap_or_default()
+            error=query.get("error") expired=query.get("reason").as_deref() == Some("expired") />
+    }
+}
+
+#[island]
+fn AuthForm(mode: Mode, next: String, email: String, error: Option<String>, expired: bool) -> impl IntoView {
     let (name, set_name) = signal(String::new());
-    let initial_email = query.read_untracked().get("email").unwrap_or_default();
+    let initial_email = email;
     let (email, set_email) = signal(initial_email.clone());
     let (password, set_password) = signal(String::new());
     let (remember, set_remember) = signal(true);
-    let (failure, set_failure) = signal(query.read_untracked().get("error").map(|code| message_for_code(&code)));
+    let (failure, set_failure) = signal(error.map(|code| message_for_code(&code)));
     let (pending, set_pending) = signal(false);
-    let version = expect_context::<ViewerVersion>();
-    let navigate = use_navigate();
+    let next = StoredValue::new(next);
 
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -45,7 +54,6 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
         }
         set_pending.set(true);
         set_failure.set(None);
-        let navigate = navigate.clone();
         spawn_local(async move {
             let result = match mode {
                 Mode::SignIn => {
@@ -55,13 +63,13 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
                     auth_api::sign_up(&name.get_untracked(), &email.get_untracked(), &password.get_untracked()).await
                 }
             };
-            set_pending.set(false);
             match result {
-                Ok(()) => {
-                    version.bump();
-                    navigate(&next.get_untracked(), Default::default());
+                // The button stays busy while the next page loads.
+                Ok(()) => _ = window().location().assign(&next.get_value()),
+                Err(failure) => {
+                    set_pending.set(false);
+                    set_failure.set(Some(failure));
                 }
-                Err(failure) => set_failure.set(Some(failure)),
             }
         });
     };
@@ -69,10 +77,7 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
     let field_error =
         move |field: &'static str| move || failure.get().filter(|f| f.field == Some(field)).map(|f| f.message);
     let form_error = move || failure.get().filter(|f| f.field.is_none()).map(|f| f.message);
-    let reason = move || {
-        (query.read().get("reason").as_deref() == Some("expired"))
-            .then_some("Your session has ended. Sign in again to continue.")
-    };
+    let reason = expired.then_some("Your session has ended. Sign in again to continue.");
     let (title, action, button, other_link, other_text) = match mode {
         Mode::SignIn => ("Sign in", "/sign-in", "Sign in", "/sign-up", "No account yet? Create one"),
         Mode::SignUp => {
@@ -85,7 +90,7 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
             <h1>{title}</h1>
             <p class="notice" role="status">{reason}</p>
             <form method="post" action=action on:submit=submit novalidate>
-                <input type="hidden" name="next" value=next />
+                <input type="hidden" name="next" value=next.get_value() />
                 {(mode == Mode::SignUp).then(|| view! {
                     <div class="field">
                         <label for="name">"Name"</label>
@@ -122,7 +127,7 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
                     {move || if pending.get() { "Please wait…" } else { button }}
                 </button>
             </form>
-            <p class="switch"><a href=move || format!("{other_link}?next={}", next.get())>{other_text}</a></p>
+            <p class="switch"><a href=format!("{other_link}?next={}", next.get_value())>{other_text}</a></p>
         </section>
     }
 }

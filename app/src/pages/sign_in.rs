@@ -2,12 +2,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::auth_form::{AuthForm, Mode};
+use super::auth_form::{AuthPage, Mode};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     view! {
         <Title text="Sign in" />
-        <AuthForm mode=Mode::SignIn />
+        <AuthPage mode=Mode::SignIn />
     }
 }

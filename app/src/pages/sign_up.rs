@@ -2,12 +2,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::auth_form::{AuthForm, Mode};
+use super::auth_form::{AuthPage, Mode};
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     view! {
         <Title text="Create account" />
-        <AuthForm mode=Mode::SignUp />
+        <AuthPage mode=Mode::SignUp />
     }
 }

@@ -1,6 +1,7 @@
 //! `/`: the signed-in user's tasks. Signed-out visitors are sent to `/sign-in` and come back after.
-//! Reads go through a server function (so the first paint is server-rendered), single-task changes
-//! through the REST API, bulk changes through server functions.
+//! Reads go through a server function (called directly while the page renders on the server, so the
+//! first paint has the tasks; over HTTP when the view changes), single-task changes through the REST
+//! API, bulk changes through server functions. The board is an island: the page around it is static.
 mod draft;
 mod item;
 mod new_task;
@@ -8,13 +9,15 @@ mod notices;
 mod state;
 mod toolbar;
 
-use leptos::prelude::*;
+use leptos::{ev::MouseEvent, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_location};
 use ticklist::model::TaskQuery;
+use wasm_bindgen::JsCast;
 
 use crate::ViewerResource;
-use crate::server_fns::list_tasks;
+use crate::client::ClientError;
+use crate::server_fns::{TaskListing, list_tasks};
 use item::TaskItem;
 use new_task::NewTaskForm;
 use notices::{NoticeArea, Notices};
@@ -30,7 +33,14 @@ pub fn TasksPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match viewer.await {
-                    Ok(Some(_)) => view! { <Board /> }.into_any(),
+                    Ok(Some(_)) => {
+                        // The first page of tasks is read here, on the server, and handed to the island.
+                        let search = location.search.get_untracked();
+                        let listing = list_tasks(parse_query(&search).to_query_string())
+                            .await
+                            .map_err(|error| ClientError::from(error).message());
+                        view! { <Board listing search /> }.into_any()
+                    }
                     _ => {
                         let search = location.search.get_untracked();
                         let search = search.trim_start_matches('?');
@@ -57,53 +67,64 @@ fn parse_query(search: &str) -> TaskQuery {
     TaskQuery::from_pairs(pairs).unwrap_or_default()
 }
 
-#[component]
-fn Board() -> impl IntoView {
-    let location = use_location();
-    let query = Memo::new(move |_| parse_query(&location.search.get()));
-    let listing = Resource::new(move || query.get().to_query_string(), list_tasks);
+/// The board: the new-task form, the filters and the list, live in the browser. `listing` is the first
+/// page as the server read it (or why it could not); `search` the URL's query it was read for.
+#[island]
+fn Board(listing: Result<TaskListing, String>, search: String) -> impl IntoView {
     let notices = Notices::new();
     provide_context(notices);
-    let state = ListState::new(query, notices);
+    let state = ListState::new(parse_query(&search), notices);
     provide_context(state);
-    let reload = Callback::new(move |_| listing.refetch());
+    match listing {
+        Ok(page) => state.load(page),
+        Err(message) => state.failure.set(Some(message)),
+    }
+    // Back and Forward move between views of the board without leaving the page.
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        state.show(parse_query(&window().location().search().unwrap_or_default()));
+    });
 
     view! {
-        <section class="board" aria-labelledby="board-title">
+        <section class="board" aria-labelledby="board-title" on:click=move |event| follow_board_link(state, event)>
             <h1 id="board-title" class="board-title">"Your tasks"</h1>
             <NewTaskForm />
-            <Toolbar query />
-            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading tasks…"</p> }>
-                {move || Suspend::new(async move {
-                    match listing.await {
-                        Ok(page) => {
-                            state.load(page);
-                            view! { <TaskList reload /> }.into_any()
-                        }
-                        Err(error) => {
-                            let message = crate::client::ClientError::from(error);
-                            if message == crate::client::ClientError::SignedOut {
-                                notices.failed(message);
-                                ().into_any()
-                            } else {
-                                view! {
-                                    <div class="empty" role="alert">
-                                        <p>{message.message()}</p>
-                                        <button class="button" type="button" on:click=move |_| listing.refetch()>"Try again"</button>
-                                    </div>
-                                }.into_any()
-                            }
-                        }
-                    }
-                })}
-            </Transition>
+            <Toolbar />
+            {move || match state.failure.get() {
+                None => view! { <TaskList /> }.into_any(),
+                Some(message) => view! {
+                    <div class="empty" role="alert">
+                        <p>{message}</p>
+                        <button class="button" type="button" on:click=move |_| state.fetch()>"Try again"</button>
+                    </div>
+                }.into_any(),
+            }}
             <NoticeArea />
         </section>
     }
 }
 
+/// A click on a link to another view of the board (a filter tab, a tag, "Show all tasks") changes the
+/// view in place, like a client-side router would: no page load, and pending deletes keep their undo.
+fn follow_board_link(state: ListState, event: MouseEvent) {
+    let plain_click =
+        event.button() == 0 && !(event.ctrl_key() || event.meta_key() || event.shift_key() || event.alt_key());
+    if event.default_prevented() || !plain_click {
+        return;
+    }
+    let link = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .and_then(|element| element.closest("a[href]").ok().flatten());
+    let Some(link) = link.and_then(|link| link.dyn_into::<web_sys::HtmlAnchorElement>().ok()) else { return };
+    let same_page = link.origin() == window().location().origin().unwrap_or_default() && link.pathname() == "/";
+    if same_page && link.target().is_empty() {
+        event.prevent_default();
+        state.navigate(parse_query(&link.search()));
+    }
+}
+
 #[component]
-fn TaskList(reload: Callback<()>) -> impl IntoView {
+fn TaskList() -> impl IntoView {
     let state = expect_context::<ListState>();
     let query = state.query;
     let filtered = move || {
@@ -116,7 +137,7 @@ fn TaskList(reload: Callback<()>) -> impl IntoView {
         <div class="list-head">
             <Show when=move || { state.all.get() > 0 }>
                 <button type="button" class="button button-quiet button-small" data-testid="toggle-all"
-                    on:click=move |_| state.toggle_all(reload)>
+                    on:click=move |_| state.toggle_all()>
                     {move || if remaining() > 0 { "Mark all done" } else { "Mark all not done" }}
                 </button>
             </Show>
@@ -125,7 +146,7 @@ fn TaskList(reload: Callback<()>) -> impl IntoView {
             </p>
             <Show when=move || { completed() > 0 }>
                 <button type="button" class="button button-quiet button-small" data-testid="clear-completed"
-                    on:click=move |_| state.clear_completed(reload)>
+                    on:click=move |_| state.clear_completed()>
                     {move || format!("Clear completed ({})", completed())}
                 </button>
             </Show>
@@ -141,7 +162,7 @@ fn TaskList(reload: Callback<()>) -> impl IntoView {
                 }}
             </div>
         }>
-            <ul class="tasks" aria-label="Tasks">
+            <ul class="tasks" aria-label="Tasks" aria-busy=move || state.loading.get().to_string()>
                 <For each=move || state.visible() key=|task| (task.id, task.updated_at, task.completed) let:task>
                     <TaskItem id=task.id />
                 </For>

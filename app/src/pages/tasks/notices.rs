@@ -1,7 +1,6 @@
 //! Messages for the person using the list: errors (announced assertively) and undo offers, in one
 //! live region. A dead session sends them to sign in instead, keeping what they typed.
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::client::ClientError;
 
@@ -57,11 +56,10 @@ impl Notices {
     /// Shows a failed call's message; a dead session goes to sign-in (drafts are kept in session storage).
     pub fn failed(&self, error: ClientError) {
         if error == ClientError::SignedOut {
-            let navigate = use_navigate();
             let here = window().location();
             let next = format!("{}{}", here.pathname().unwrap_or_default(), here.search().unwrap_or_default());
             let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-            navigate(&format!("/sign-in?reason=expired&next={next}"), Default::default());
+            let _ = here.assign(&format!("/sign-in?reason=expired&next={next}"));
         } else {
             self.error(error.message());
         }

@@ -8,7 +8,7 @@ use ticklist::model::{NewTask, StatusFilter, Task, TaskPatch, TaskQuery};
 
 use super::draft::{Draft, NEW_TASK_KEY, edit_key};
 use super::notices::Notices;
-use crate::client::rest;
+use crate::client::{ClientError, rest};
 use crate::server_fns::{TaskListing, clear_completed, list_tasks, set_all_completed};
 
 /// How long a deleted task can be brought back before it is really deleted.
@@ -21,7 +21,14 @@ pub struct ListState {
     pub remaining: RwSignal<u64>,
     pub all: RwSignal<u64>,
     pub today: RwSignal<NaiveDate>,
-    pub query: Memo<TaskQuery>,
+    /// The view shown (filters, search, sort), as in the URL.
+    pub query: RwSignal<TaskQuery>,
+    /// A view is being read from the server.
+    pub loading: RwSignal<bool>,
+    /// Why the view could not be read (shown instead of the list, with "Try again").
+    pub failure: RwSignal<Option<String>>,
+    /// Counts reads of the view, so that only the answer to the latest one is shown.
+    reads: StoredValue<u64>,
     pub loading_more: RwSignal<bool>,
     notices: Notices,
     /// Ids whose deletion waits out the undo window (hidden meanwhile).
@@ -30,14 +37,17 @@ pub struct ListState {
 }
 
 impl ListState {
-    pub fn new(query: Memo<TaskQuery>, notices: Notices) -> Self {
+    pub fn new(query: TaskQuery, notices: Notices) -> Self {
         Self {
             tasks: RwSignal::new(Vec::new()),
             total: RwSignal::new(0),
             remaining: RwSignal::new(0),
             all: RwSignal::new(0),
             today: RwSignal::new(NaiveDate::default()),
-            query,
+            query: RwSignal::new(query),
+            loading: RwSignal::new(false),
+            failure: RwSignal::new(None),
+            reads: StoredValue::new(0),
             loading_more: RwSignal::new(false),
             notices,
             deleting: RwSignal::new(Vec::new()),
@@ -52,6 +62,44 @@ impl ListState {
         self.remaining.set(listing.remaining);
         self.all.set(listing.all);
         self.today.set(listing.today);
+    }
+
+    /// Shows another view of the list and records it in the browser's history (and so in the URL).
+    pub fn navigate(&self, query: TaskQuery) {
+        if let Ok(history) = window().history() {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&super::href(&query)));
+        }
+        self.show(query);
+    }
+
+    /// Shows another view of the list (the URL already says which).
+    pub fn show(&self, query: TaskQuery) {
+        self.query.set(query);
+        self.fetch();
+    }
+
+    /// Reads the current view from the server; meanwhile the list shown so far stays (marked busy).
+    pub fn fetch(&self) {
+        let read = self.reads.get_value() + 1;
+        self.reads.set_value(read);
+        self.loading.set(true);
+        let query = self.query.get_untracked().to_query_string();
+        let state = *self;
+        spawn_local(async move {
+            let result = list_tasks(query).await;
+            if state.reads.get_value() != read {
+                return; // a newer view was asked for meanwhile
+            }
+            state.loading.set(false);
+            match result.map_err(ClientError::from) {
+                Ok(page) => {
+                    state.load(page);
+                    state.failure.set(None);
+                }
+                Err(ClientError::SignedOut) => state.notices.failed(ClientError::SignedOut),
+                Err(error) => state.failure.set(Some(error.message())),
+            }
+        });
     }
 
     /// The tasks to show: loaded, not being deleted, and still matching the status filter.
@@ -227,14 +275,14 @@ impl ListState {
     }
 
     /// Marks every task completed, or every task open when all are completed; then reloads.
-    pub fn toggle_all(&self, reload: Callback<()>) {
+    pub fn toggle_all(&self) {
         let completed = self.remaining.get_untracked() > 0;
         let before = self.tasks.get_untracked();
         self.tasks.update(|tasks| tasks.iter_mut().for_each(|t| t.completed = completed));
         let state = *self;
         spawn_local(async move {
             match set_all_completed(completed).await {
-                Ok(_) => reload.run(()),
+                Ok(_) => state.fetch(),
                 Err(error) => {
                     state.tasks.set(before);
                     state.notices.failed(error.into());
@@ -244,13 +292,13 @@ impl ListState {
     }
 
     /// Deletes every completed task; then reloads.
-    pub fn clear_completed(&self, reload: Callback<()>) {
+    pub fn clear_completed(&self) {
         let before = self.tasks.get_untracked();
         self.tasks.update(|tasks| tasks.retain(|t| !t.completed));
         let state = *self;
         spawn_local(async move {
             match clear_completed().await {
-                Ok(_) => reload.run(()),
+                Ok(_) => state.fetch(),
                 Err(error) => {
                     state.tasks.set(before);
                     state.notices.failed(error.into());

@@ -1,9 +1,10 @@
 //! Filters, search and sort. Everything lives in the URL query, so a reload or a shared link shows
-//! the same view; the controls are a plain GET form (works without JavaScript) whose changes navigate
+//! the same view; the controls are a plain GET form (works without JavaScript) whose changes show
 //! at once when hydrated.
 use leptos::{ev::SubmitEvent, prelude::*};
-use leptos_router::hooks::use_navigate;
 use ticklist::model::{Order, Priority, SortKey, StatusFilter, TaskQuery};
+
+use super::state::ListState;
 
 /// `/?<query>` for a query (defaults left out).
 pub fn href(query: &TaskQuery) -> String {
@@ -12,9 +13,10 @@ pub fn href(query: &TaskQuery) -> String {
 }
 
 #[component]
-pub fn Toolbar(query: Memo<TaskQuery>) -> impl IntoView {
-    let navigate = use_navigate();
-    let go = move |query: TaskQuery| navigate(&href(&TaskQuery { offset: 0, ..query }), Default::default());
+pub fn Toolbar() -> impl IntoView {
+    let state = expect_context::<ListState>();
+    let query = state.query;
+    let go = move |query: TaskQuery| state.navigate(TaskQuery { offset: 0, ..query });
     let status_link = move |status: StatusFilter, label: &'static str| {
         let target = move || href(&TaskQuery { status, offset: 0, ..query.get() });
         let current = move || (query.get().status == status).then_some("page");
@@ -23,38 +25,23 @@ pub fn Toolbar(query: Memo<TaskQuery>) -> impl IntoView {
     let (search, set_search) = signal(query.get_untracked().q.unwrap_or_default());
     Effect::new(move |_| set_search.set(query.get().q.unwrap_or_default()));
 
-    let on_submit = {
-        let go = go.clone();
-        move |event: SubmitEvent| {
-            event.prevent_default();
-            let q = search.get_untracked().trim().to_owned();
-            go(TaskQuery { q: (!q.is_empty()).then_some(q), ..query.get_untracked() });
-        }
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let q = search.get_untracked().trim().to_owned();
+        go(TaskQuery { q: (!q.is_empty()).then_some(q), ..query.get_untracked() });
     };
-    let on_priority = {
-        let go = go.clone();
-        move |event| {
-            let value = event_target_value(&event);
-            go(TaskQuery { priority: Priority::parse(&value), ..query.get_untracked() });
-        }
+    let on_priority = move |event| {
+        let value = event_target_value(&event);
+        go(TaskQuery { priority: Priority::parse(&value), ..query.get_untracked() });
     };
-    let on_sort = {
-        let go = go.clone();
-        move |event| {
-            let sort = SortKey::parse(&event_target_value(&event)).unwrap_or_default();
-            // Titles read best A-Z and due dates soonest first; dates and priority newest/highest first.
-            let order = if matches!(sort, SortKey::Title | SortKey::DueDate) { Order::Asc } else { Order::Desc };
-            go(TaskQuery { sort, order, ..query.get_untracked() });
-        }
+    let on_sort = move |event| {
+        let sort = SortKey::parse(&event_target_value(&event)).unwrap_or_default();
+        // Titles read best A-Z and due dates soonest first; dates and priority newest/highest first.
+        let order = if matches!(sort, SortKey::Title | SortKey::DueDate) { Order::Asc } else { Order::Desc };
+        go(TaskQuery { sort, order, ..query.get_untracked() });
     };
-    let on_order = {
-        let go = go.clone();
-        move |event| {
-            go(TaskQuery {
-                order: Order::parse(&event_target_value(&event)).unwrap_or_default(),
-                ..query.get_untracked()
-            })
-        }
+    let on_order = move |event| {
+        go(TaskQuery { order: Order::parse(&event_target_value(&event)).unwrap_or_default(), ..query.get_untracked() })
     };
     let priority_value = move || query.get().priority.map(|p| p.as_str().to_owned()).unwrap_or_default();
 

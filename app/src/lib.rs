@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 pub mod client;
 pub mod components;
+pub mod from_server;
 pub mod pages;
 pub mod server_fns;
 

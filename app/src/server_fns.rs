@@ -8,6 +8,44 @@ use ticklist::model::Task;
 
 use crate::client::server_fn_client::BearerClient;
 
+/// How server functions answer: JSON, in a `POST`.
+pub type JsonAnswer = server_fn::codec::Post<codec::JsonText>;
+
+mod codec {
+    use serde::{Serialize, de::DeserializeOwned};
+    use server_fn::{Bytes, ContentType, Decodes, Encodes, Format, FormatType};
+
+    /// JSON like server_fn's own `Json`, but read with `serde_json::from_str`. The browser reads every
+    /// other JSON that way (island props, gloo-net, session storage); one reader instead of two keeps
+    /// a second copy of every deserializer out of the WASM bundle.
+    pub struct JsonText;
+
+    impl ContentType for JsonText {
+        const CONTENT_TYPE: &'static str = "application/json";
+    }
+
+    impl FormatType for JsonText {
+        const FORMAT_TYPE: Format = Format::Text;
+    }
+
+    impl<T: Serialize> Encodes<T> for JsonText {
+        type Error = serde_json::Error;
+
+        fn encode(output: &T) -> Result<Bytes, Self::Error> {
+            serde_json::to_vec(output).map(Bytes::from)
+        }
+    }
+
+    impl<T: DeserializeOwned> Decodes<T> for JsonText {
+        type Error = serde_json::Error;
+
+        fn decode(bytes: Bytes) -> Result<T, Self::Error> {
+            let text = std::str::from_utf8(&bytes).map_err(<serde_json::Error as serde::de::Error>::custom)?;
+            serde_json::from_str(text)
+        }
+    }
+}
+
 /// One page of the list plus what the page shows around it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskListing {
@@ -19,6 +57,7 @@ pub struct TaskListing {
     /// All tasks of the user, whatever the filters.
     pub all: u64,
     /// The server's date, so overdue and due-today marks agree between server and browser.
+    #[serde(with = "ticklist::model::date")]
     pub today: NaiveDate,
 }
 
@@ -92,7 +131,7 @@ mod server {
 }
 
 /// A page of the caller's tasks for a list query string (as in the URL).
-#[server(prefix = "/api/fn", client = BearerClient)]
+#[server(prefix = "/api/fn", client = BearerClient, output = JsonAnswer)]
 pub async fn list_tasks(query: String) -> Result<TaskListing, ServerFnError> {
     let (state, user_id) = server::caller().await?;
     let query = ticklist::model::TaskQuery::parse(&query).unwrap_or_default();
@@ -108,21 +147,21 @@ pub async fn list_tasks(query: String) -> Result<TaskListing, ServerFnError> {
 }
 
 /// Marks all of the caller's tasks completed (or all open).
-#[server(prefix = "/api/fn", client = BearerClient)]
+#[server(prefix = "/api/fn", client = BearerClient, output = JsonAnswer)]
 pub async fn set_all_completed(completed: bool) -> Result<u64, ServerFnError> {
     let (state, user_id) = server::caller().await?;
     ticklist::tasks::set_all_completed(&state.store, &user_id, completed).await.map_err(server::task_error)
 }
 
 /// Deletes the caller's completed tasks.
-#[server(prefix = "/api/fn", client = BearerClient)]
+#[server(prefix = "/api/fn", client = BearerClient, output = JsonAnswer)]
 pub async fn clear_completed() -> Result<u64, ServerFnError> {
     let (state, user_id) = server::caller().await?;
     ticklist::tasks::clear_completed(&state.store, &user_id).await.map_err(server::task_error)
 }
 
 /// Who is signed in, for the header; `None` when nobody is.
-#[server(prefix = "/api/fn", client = BearerClient)]
+#[server(prefix = "/api/fn", client = BearerClient, output = JsonAnswer)]
 pub async fn current_viewer() -> Result<Option<Viewer>, ServerFnError> {
     server::viewer(&expect_context::<ticklist::AppState>()).await
 }

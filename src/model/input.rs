@@ -306,23 +306,25 @@ fn priority_rule(priority: Option<&str>) -> Result<Option<Priority>, String> {
     }
 }
 
-/// Parses `YYYY-MM-DD` exactly (chrono alone would also take `2026-1-5`).
-pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
-    let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    shaped.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten()
-}
-
 fn due_date_rule(due_date: Option<&str>) -> Result<Option<NaiveDate>, String> {
     match due_date {
         None => Ok(None),
-        Some(text) => parse_date(text).map(Some).ok_or_else(|| "must be a calendar date YYYY-MM-DD".to_owned()),
+        Some(text) => super::date::parse(text).map(Some).ok_or_else(|| "must be a calendar date YYYY-MM-DD".to_owned()),
     }
 }
 
 /// Normalises one tag the way the store keeps it: trimmed and lower-cased.
 pub fn normalize_tag(tag: &str) -> String {
-    tag.trim().to_lowercase()
+    lowercase(tag.trim())
+}
+
+/// Unicode lower case. In the browser, JavaScript's `toLowerCase` does it (the same Unicode mapping),
+/// which keeps Rust's case tables, 7 KB of brotli, out of the WASM bundle.
+fn lowercase(text: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::JsString::from(text).to_lower_case().into();
+    #[cfg(not(target_arch = "wasm32"))]
+    return text.to_lowercase();
 }
 
 fn tags_rule(tags: Vec<String>, errors: &mut Vec<FieldError>) -> Option<Vec<String>> {
@@ -408,14 +410,6 @@ mod tests {
         let errors =
             NewTask { title: Some("t".into()), tags: Some(eleven), ..Default::default() }.validate().unwrap_err();
         assert_eq!(fields(&errors), ["tags"]);
-    }
-
-    #[test]
-    fn dates_must_have_exactly_the_iso_shape() {
-        assert!(parse_date("2026-01-05").is_some());
-        for bad in ["2026-1-5", "26-01-05", "2026/01/05", "2026-01-05T00:00", "", "2026-13-01"] {
-            assert!(parse_date(bad).is_none(), "{bad}");
-        }
     }
 
     #[test]

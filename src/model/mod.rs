@@ -1,12 +1,13 @@
 //! The task domain as it travels over the wire: shared by the server and the WASM UI, so it never
 //! depends on anything server-only.
+pub mod date;
 mod input;
 mod problem;
 mod query;
 mod task;
 pub mod timestamp;
 
-pub use input::{CompleteBody, NewTask, TaskChanges, TaskDraft, TaskPatch, TaskReplace};
+pub use input::{CompleteBody, NewTask, TaskChanges, TaskDraft, TaskPatch, TaskReplace, normalize_tag};
 #[cfg(feature = "server")]
 pub use input::{TAG_PATTERN, TagName, Tags};
 pub use problem::{AuthErrorBody, FieldError, Problem};

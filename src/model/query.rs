@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::input::{normalize_tag, parse_date};
+use super::date::parse as parse_date;
+use super::input::normalize_tag;
 use super::{FieldError, LIMIT_DEFAULT, LIMIT_MAX, Priority};
 
 /// Which tasks by completion.

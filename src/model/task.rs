@@ -59,6 +59,7 @@ pub struct Task {
     pub completed: bool,
     pub priority: Priority,
     /// A calendar date, `YYYY-MM-DD`.
+    #[serde(default, with = "super::date::option")]
     #[cfg_attr(feature = "server", schema(value_type = Option<String>, format = Date))]
     pub due_date: Option<NaiveDate>,
     pub tags: Vec<String>,

@@ -2,7 +2,6 @@
 //! `localStorage`) with its expiry, refreshed from `/api/auth/token` shortly before it expires.
 use std::cell::{Cell, RefCell};
 
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use gloo_storage::{SessionStorage, Storage};
 use serde::{Deserialize, Serialize};
 
@@ -38,10 +37,28 @@ struct Claims {
     iat: Option<f64>,
 }
 
+/// The JSON text of a JWT's payload (base64url, unpadded), decoded by the browser's `atob`.
+fn payload_json(token: &str) -> Option<String> {
+    let payload = token.split('.').nth(1)?;
+    let mut base64: String = payload
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while !base64.len().is_multiple_of(4) {
+        base64.push('=');
+    }
+    let binary = web_sys::window()?.atob(&base64).ok()?;
+    // One char per byte; the bytes are UTF-8.
+    String::from_utf8(binary.chars().map(|c| c as u8).collect()).ok()
+}
+
 /// Reads `sub` and the refresh time from a JWT (the signature is the server's business).
 fn parse(token: &str) -> Option<AccessToken> {
-    let payload = token.split('.').nth(1)?;
-    let claims: Claims = serde_json::from_slice(&B64.decode(payload).ok()?).ok()?;
+    let claims: Claims = serde_json::from_str(&payload_json(token)?).ok()?;
     let lifetime = claims.exp - claims.iat.unwrap_or(claims.exp - 900.0);
     // Refresh 30 s early, or a third of the lifetime early for very short-lived tokens.
     let margin = (lifetime / 3.0).min(30.0);

@@ -3,7 +3,7 @@
 use gloo_storage::{SessionStorage, Storage};
 use leptos::{ev::Event, prelude::*};
 use serde::{Deserialize, Serialize};
-use ticklist::model::{NewTask, Priority, Task, TaskPatch};
+use ticklist::model::{NewTask, Priority, Task, TaskPatch, date, normalize_tag};
 
 /// The new-task form's storage key.
 pub const NEW_TASK_KEY: &str = "ticklist.new_task_draft";
@@ -41,7 +41,7 @@ impl Draft {
     }
 
     fn tag_list(&self) -> Vec<String> {
-        self.tags.split(',').map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect()
+        self.tags.split(',').map(normalize_tag).filter(|t| !t.is_empty()).collect()
     }
 
     pub fn to_input(&self) -> NewTask {
@@ -82,7 +82,7 @@ impl Draft {
             title: self.title.trim().to_owned(),
             description: optional(&self.description),
             priority: Priority::parse(&self.priority).unwrap_or(task.priority),
-            due_date: optional(&self.due_date).and_then(|d| d.parse().ok()),
+            due_date: optional(&self.due_date).and_then(|d| date::parse(&d)),
             tags: self.tag_list(),
             ..task
         }

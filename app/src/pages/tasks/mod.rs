@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 
 use crate::ViewerResource;
 use crate::client::ClientError;
+use crate::from_server::FromServer;
 use crate::server_fns::{TaskListing, list_tasks};
 use item::TaskItem;
 use new_task::NewTaskForm;
@@ -39,7 +40,7 @@ pub fn TasksPage() -> impl IntoView {
                         let listing = list_tasks(parse_query(&search).to_query_string())
                             .await
                             .map_err(|error| ClientError::from(error).message());
-                        view! { <Board listing search /> }.into_any()
+                        view! { <Board listing=FromServer(listing) search /> }.into_any()
                     }
                     _ => {
                         let search = location.search.get_untracked();
@@ -70,12 +71,12 @@ fn parse_query(search: &str) -> TaskQuery {
 /// The board: the new-task form, the filters and the list, live in the browser. `listing` is the first
 /// page as the server read it (or why it could not); `search` the URL's query it was read for.
 #[island]
-fn Board(listing: Result<TaskListing, String>, search: String) -> impl IntoView {
+fn Board(listing: FromServer<Result<TaskListing, String>>, search: String) -> impl IntoView {
     let notices = Notices::new();
     provide_context(notices);
     let state = ListState::new(parse_query(&search), notices);
     provide_context(state);
-    match listing {
+    match listing.0 {
         Ok(page) => state.load(page),
         Err(message) => state.failure.set(Some(message)),
     }
@@ -163,8 +164,9 @@ fn TaskList() -> impl IntoView {
             </div>
         }>
             <ul class="tasks" aria-label="Tasks" aria-busy=move || state.loading.get().to_string()>
-                <For each=move || state.visible() key=|task| (task.id, task.updated_at, task.completed) let:task>
-                    <TaskItem id=task.id />
+                // Any change to a task (or a new day) makes a new row: rows show plain values.
+                <For each=move || state.visible() key=move |task| (task.id, task.updated_at, task.completed, state.today.get_untracked()) let:task>
+                    <TaskItem task />
                 </For>
             </ul>
         </Show>

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use leptos::{prelude::*, task::spawn_local};
-use ticklist::model::{NewTask, StatusFilter, Task, TaskPatch, TaskQuery};
+use ticklist::model::{NewTask, StatusFilter, Task, TaskPatch, TaskQuery, normalize_tag};
 
 use super::draft::{Draft, NEW_TASK_KEY, edit_key};
 use super::notices::Notices;
@@ -57,11 +57,12 @@ impl ListState {
 
     /// Takes a freshly loaded page.
     pub fn load(&self, listing: TaskListing) {
+        // First: rows are keyed by the day too (overdue marks), and made when the tasks change.
+        self.today.set(listing.today);
         self.tasks.set(listing.tasks);
         self.total.set(listing.total);
         self.remaining.set(listing.remaining);
         self.all.set(listing.all);
-        self.today.set(listing.today);
     }
 
     /// Shows another view of the list and records it in the browser's history (and so in the URL).
@@ -143,8 +144,8 @@ impl ListState {
             description: input.description.clone(),
             completed: false,
             priority: input.priority.as_deref().and_then(ticklist::model::Priority::parse).unwrap_or_default(),
-            due_date: input.due_date.as_deref().and_then(|d| d.parse().ok()),
-            tags: input.tags.clone().unwrap_or_default().iter().map(|t| t.trim().to_lowercase()).collect(),
+            due_date: input.due_date.as_deref().and_then(ticklist::model::date::parse),
+            tags: input.tags.clone().unwrap_or_default().iter().map(|t| normalize_tag(t)).collect(),
             created_at: now,
             updated_at: now,
         };
@@ -193,11 +194,13 @@ impl ListState {
         });
     }
 
-    /// Saves an edit (the draft kept under [`edit_key`] until the server has it). `reopen` brings the
-    /// editor back, still holding what was typed, when the server refuses.
-    pub fn save(&self, id: i64, patch: TaskPatch, preview: Task, reopen: Callback<()>) {
+    /// Saves an edit (the draft kept under [`edit_key`] until the server has it). The row shows
+    /// `preview` meanwhile; when the server refuses, the task comes back as it was and its row, new,
+    /// reopens the editor from storage, still holding what was typed.
+    pub fn save(&self, id: i64, patch: TaskPatch, preview: Task) {
         let Some(before) = self.find(id) else { return };
-        self.replace(id, preview);
+        // A new `updated_at` gives the row a new key, so that it shows the preview.
+        self.replace(id, Task { updated_at: chrono::Utc::now(), ..preview });
         let state = *self;
         spawn_local(async move {
             match rest::update(id, &patch).await {
@@ -207,8 +210,6 @@ impl ListState {
                 }
                 Err(error) => {
                     state.replace(id, before);
-                    // The row may be gone by now (a reload); then it reopens from storage when shown again.
-                    reopen.try_run(());
                     state.notices.failed(error);
                 }
             }

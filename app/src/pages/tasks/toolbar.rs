@@ -54,9 +54,7 @@ pub fn Toolbar() -> impl IntoView {
             </nav>
             <form class="filters" method="get" action="/" role="search" on:submit=on_submit>
                 <input type="hidden" name="status" prop:value=move || query.get().status.as_str() />
-                <For each=move || query.get().tags key=|tag| tag.clone() let:tag>
-                    <input type="hidden" name="tag" value=tag />
-                </For>
+                {move || query.get().tags.into_iter().map(|tag| view! { <input type="hidden" name="tag" value=tag /> }).collect_view()}
                 <div class="field field-search">
                     <label for="search">"Search"</label>
                     <input id="search" name="q" type="search" placeholder="Search tasks" data-testid="search"
@@ -93,15 +91,13 @@ pub fn Toolbar() -> impl IntoView {
             <Show when=move || !query.get().tags.is_empty()>
                 <p class="active-tags">
                     "Tagged: "
-                    <For each=move || query.get().tags key=|tag| tag.clone() let:tag>
-                        {
-                            let without = {
-                                let tag = tag.clone();
-                                move || href(&TaskQuery { tags: query.get().tags.into_iter().filter(|t| *t != tag).collect(), ..query.get() })
-                            };
-                            view! { <a class="chip chip-active" href=without aria-label=format!("Remove tag filter {tag}")>{format!("#{tag} ✕")}</a> }
-                        }
-                    </For>
+                    {move || {
+                        let query = query.get();
+                        query.tags.iter().map(|tag| {
+                            let without = TaskQuery { tags: query.tags.iter().filter(|t| *t != tag).cloned().collect(), ..query.clone() };
+                            view! { <a class="chip chip-active" href=href(&without) aria-label=format!("Remove tag filter {tag}")>{format!("#{tag} ✕")}</a> }
+                        }).collect_view()
+                    }}
                 </p>
             </Show>
         </div>

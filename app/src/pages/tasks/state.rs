@@ -14,6 +14,13 @@ use crate::server_fns::{TaskListing, clear_completed, list_tasks, set_all_comple
 /// How long a deleted task can be brought back before it is really deleted.
 pub const UNDO_WINDOW: Duration = Duration::from_secs(5);
 
+/// A task whose deletion waits out the undo window: hidden, and no longer counted, but still on the server.
+#[derive(Clone, Copy)]
+struct PendingDelete {
+    id: i64,
+    completed: bool,
+}
+
 #[derive(Clone, Copy)]
 pub struct ListState {
     pub tasks: RwSignal<Vec<Task>>,
@@ -31,8 +38,8 @@ pub struct ListState {
     reads: StoredValue<u64>,
     pub loading_more: RwSignal<bool>,
     notices: Notices,
-    /// Ids whose deletion waits out the undo window (hidden meanwhile).
-    pub deleting: RwSignal<Vec<i64>>,
+    /// Tasks whose deletion waits out the undo window (hidden meanwhile).
+    deleting: RwSignal<Vec<PendingDelete>>,
     next_temp_id: StoredValue<i64>,
 }
 
@@ -57,12 +64,19 @@ impl ListState {
 
     /// Takes a freshly loaded page.
     pub fn load(&self, listing: TaskListing) {
+        // The server still counts the tasks waiting out their undo window; this page does not.
+        let (mut all, mut remaining, mut total) = (listing.all, listing.remaining, listing.total);
+        for pending in self.deleting.get_untracked() {
+            all = all.saturating_sub(1);
+            remaining = remaining.saturating_sub(u64::from(!pending.completed));
+            total = total.saturating_sub(u64::from(listing.tasks.iter().any(|task| task.id == pending.id)));
+        }
         // First: rows are keyed by the day too (overdue marks), and made when the tasks change.
         self.today.set(listing.today);
         self.tasks.set(listing.tasks);
-        self.total.set(listing.total);
-        self.remaining.set(listing.remaining);
-        self.all.set(listing.all);
+        self.total.set(total);
+        self.remaining.set(remaining);
+        self.all.set(all);
     }
 
     /// Shows another view of the list and records it in the browser's history (and so in the URL).
@@ -110,7 +124,7 @@ impl ListState {
         self.tasks
             .get()
             .into_iter()
-            .filter(|task| !deleting.contains(&task.id))
+            .filter(|task| !deleting.iter().any(|pending| pending.id == task.id))
             .filter(|task| match status {
                 StatusFilter::All => true,
                 StatusFilter::Pending => !task.completed,
@@ -219,7 +233,7 @@ impl ListState {
     /// Hides a task and offers to undo; deletes it for real when the undo window closes.
     pub fn delete(&self, id: i64) {
         let Some(task) = self.find(id) else { return };
-        self.deleting.update(|ids| ids.push(id));
+        self.deleting.update(|pending| pending.push(PendingDelete { id, completed: task.completed }));
         self.adjust_counts(-1, if task.completed { 0 } else { -1 });
         let state = *self;
         // Plain shared state, not reactive values: the row that started this is gone by now.
@@ -229,7 +243,7 @@ impl ListState {
             let completed = task.completed;
             std::sync::Arc::new(move || {
                 undone.store(true, std::sync::atomic::Ordering::SeqCst);
-                state.deleting.update(|ids| ids.retain(|d| *d != id));
+                state.deleting.update(|pending| pending.retain(|p| p.id != id));
                 state.adjust_counts(1, if completed { 0 } else { 1 });
             })
         };
@@ -243,7 +257,7 @@ impl ListState {
                 }
                 spawn_local(async move {
                     let result = rest::delete(id).await;
-                    state.deleting.update(|ids| ids.retain(|d| *d != id));
+                    state.deleting.update(|pending| pending.retain(|p| p.id != id));
                     match result {
                         Ok(()) => state.tasks.update(|tasks| tasks.retain(|t| t.id != id)),
                         Err(error) => {

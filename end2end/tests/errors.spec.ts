@@ -140,6 +140,36 @@ test.describe('server errors', () => {
     await expect(reopened.title).toHaveCount(0);
   });
 
+  test('a slow save shows the edit at once and keeps the editor closed until the server has it', async ({ page }) => {
+    const task = await board.addTask({ title: 'Before the edit' });
+    const id = await task.id();
+    // Hold the PATCH until the test lets it go.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held = async (route: Route) => {
+      if (route.request().method() !== 'PATCH') return route.fallback();
+      await released;
+      await route.continue();
+    };
+    await page.route((url) => ONE_TASK.test(url.pathname), held);
+
+    const editor = await task.openEditorByDoubleClick();
+    await editor.fill({ title: 'After the edit' });
+    const answered = page.waitForResponse((r) => r.request().method() === 'PATCH' && ONE_TASK.test(new URL(r.url()).pathname));
+    await editor.title.press('Enter');
+    await expect(board.task('After the edit').root).toBeVisible();
+    // Still on its way: the row shows the edit, and the kept draft does not reopen the editor.
+    await page.waitForTimeout(300);
+    await expect(new TaskEditor(page, id).title).toHaveCount(0);
+
+    release();
+    expect((await answered).status()).toBe(200);
+    await page.reload();
+    await board.expectShown();
+    await expect(board.task('After the edit').root).toBeVisible();
+    await expect(new TaskEditor(page, id).title).toHaveCount(0);
+  });
+
   test('cancelling an edit that the server refused shows the saved task again', async ({ page }) => {
     const task = await board.addTask({ title: 'Original title', priority: 'low' });
     await fail503(page, 'PATCH', ONE_TASK);

@@ -30,8 +30,12 @@ pub fn TaskItem(task: Task) -> impl IntoView {
             }
         });
     };
-    // An edit that was refused, or cut short by an expired session, comes back as it was typed.
+    // An edit that was refused, or cut short by an expired session, comes back as it was typed (not
+    // one still on its way: this row may be its preview).
     Effect::new(move |_| {
+        if state.is_saving(id) {
+            return;
+        }
         if let Some(unsaved) = Draft::load(&edit_key(id)) {
             draft.set(unsaved);
             open_editor();

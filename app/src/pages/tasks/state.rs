@@ -41,6 +41,8 @@ pub struct ListState {
     /// Tasks whose deletion waits out the undo window (hidden meanwhile).
     deleting: RwSignal<Vec<PendingDelete>>,
     next_temp_id: StoredValue<i64>,
+    /// Tasks whose edit is on its way to the server.
+    saving: StoredValue<Vec<i64>>,
 }
 
 impl ListState {
@@ -59,6 +61,7 @@ impl ListState {
             notices,
             deleting: RwSignal::new(Vec::new()),
             next_temp_id: StoredValue::new(-1),
+            saving: StoredValue::new(Vec::new()),
         }
     }
 
@@ -109,7 +112,10 @@ impl ListState {
             match result.map_err(ClientError::from) {
                 Ok(page) => {
                     state.load(page);
-                    state.failure.set(None);
+                    // Only when there was one: setting it makes the list below it anew.
+                    if state.failure.with_untracked(Option::is_some) {
+                        state.failure.set(None);
+                    }
                 }
                 Err(ClientError::SignedOut) => state.notices.failed(ClientError::SignedOut),
                 Err(error) => state.failure.set(Some(error.message())),
@@ -213,11 +219,14 @@ impl ListState {
     /// reopens the editor from storage, still holding what was typed.
     pub fn save(&self, id: i64, patch: TaskPatch, preview: Task) {
         let Some(before) = self.find(id) else { return };
+        self.saving.update_value(|ids| ids.push(id));
         // A new `updated_at` gives the row a new key, so that it shows the preview.
         self.replace(id, Task { updated_at: chrono::Utc::now(), ..preview });
         let state = *self;
         spawn_local(async move {
-            match rest::update(id, &patch).await {
+            let result = rest::update(id, &patch).await;
+            state.saving.update_value(|ids| ids.retain(|saving| *saving != id));
+            match result {
                 Ok(task) => {
                     Draft::forget(&edit_key(id));
                     state.replace(id, task);
@@ -228,6 +237,12 @@ impl ListState {
                 }
             }
         });
+    }
+
+    /// Whether an edit of the task is on its way to the server (its draft is kept meanwhile, but is
+    /// not to be reopened).
+    pub fn is_saving(&self, id: i64) -> bool {
+        self.saving.with_value(|ids| ids.contains(&id))
     }
 
     /// Hides a task and offers to undo; deletes it for real when the undo window closes.

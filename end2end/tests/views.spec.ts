@@ -60,6 +60,22 @@ test.describe('views of the board', () => {
     await expectSameDocument(page);
   });
 
+  test('showing the same view twice records it once, so Back leaves it', async ({ page, baseURL }) => {
+    await signUpByApi(page.request, baseURL!, newUser('views-twice'));
+    const board = new TaskBoard(page);
+    await board.goto();
+    await board.addTask({ title: 'Only task' });
+
+    await board.filterActive.click();
+    await expect(page).toHaveURL(/\/\?status=pending$/);
+    const reread = page.waitForResponse((r) => r.url().includes('/api/fn/list_tasks'));
+    await board.filterActive.click();
+    await reread; // read again, but not a new history entry
+    await page.goBack();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(board.filterAll).toHaveAttribute('aria-current', 'page');
+  });
+
   test('a delete waiting out its undo window can still be undone after the view changes', async ({ page, baseURL }) => {
     await signUpByApi(page.request, baseURL!, newUser('views-undo'));
     const board = new TaskBoard(page);

@@ -127,7 +127,7 @@ fn AuthForm(mode: Mode, next: String, email: String, error: Option<String>, expi
                     {move || if pending.get() { "Please wait…" } else { button }}
                 </button>
             </form>
-            <p class="switch"><a href=format!("{other_link}?next={}", next.get_value())>{other_text}</a></p>
+            <p class="switch"><a href=format!("{other_link}?next={}", form_urlencoded::byte_serialize(next.get_value().as_bytes()).collect::<String>())>{other_text}</a></p>
         </section>
     }
 }

@@ -84,8 +84,14 @@ impl ListState {
 
     /// Shows another view of the list and records it in the browser's history (and so in the URL).
     pub fn navigate(&self, query: TaskQuery) {
-        if let Ok(history) = window().history() {
-            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&super::href(&query)));
+        let url = super::href(&query);
+        let location = window().location();
+        let here = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+        // The same view again (say, its tab clicked twice) is read again, but not recorded twice.
+        if url != here
+            && let Ok(history) = window().history()
+        {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }
         self.show(query);
     }

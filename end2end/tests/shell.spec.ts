@@ -56,6 +56,29 @@ test.describe('application shell', () => {
     expect(errors, 'no console errors or page errors').toEqual([]);
   });
 
+  test('a chosen theme is kept: later pages come from the server already in it', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto('/sign-in');
+    await hydrated(page);
+    const html = page.locator('html');
+    const toggle = page.getByTestId('theme-toggle');
+    await expect(toggle).toHaveAttribute('aria-pressed', 'mixed'); // following the system
+    await toggle.click();
+    await expect(html).toHaveAttribute('data-theme', 'dark'); // Playwright's system scheme is light
+
+    const response = await page.goto('/sign-up');
+    expect(await response!.text(), 'the server renders the chosen theme').toMatch(/<html[^>]*data-theme="dark"/);
+    await hydrated(page);
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await toggle.click();
+    await expect(html).toHaveAttribute('data-theme', 'light');
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+
+    await page.reload();
+    await expect(html).toHaveAttribute('data-theme', 'light');
+    expect(errors, 'no console errors or page errors').toEqual([]);
+  });
+
   test('the health and readiness endpoints answer 200', async ({ request }) => {
     const health = await request.get('/healthz');
     expect(health.status()).toBe(200);

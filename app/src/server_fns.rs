@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use ticklist::model::Task;
+use ticklist::model::{Task, TaskQuery};
 
 use crate::client::server_fn_client::BearerClient;
 
@@ -76,9 +76,9 @@ pub const UNAUTHORIZED: &str = "unauthorized";
 mod server {
     use axum::extract::FromRequestParts;
     use leptos::prelude::*;
-    use ticklist::{AppState, auth::AuthUser, tasks::TaskError};
+    use ticklist::{AppState, auth::AuthUser, model::TaskQuery, tasks::TaskError};
 
-    use super::{UNAUTHORIZED, Viewer};
+    use super::{TaskListing, UNAUTHORIZED, Viewer};
 
     fn unauthorized() -> ServerFnError {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
@@ -112,6 +112,19 @@ mod server {
         Ok((state, viewer.id))
     }
 
+    /// A page of `user_id`'s tasks for `query`, with the counts the board shows around it.
+    pub async fn listing(state: &AppState, user_id: &str, query: &TaskQuery) -> Result<TaskListing, ServerFnError> {
+        let page = ticklist::tasks::list(&state.store, user_id, query).await.map_err(task_error)?;
+        let counts = ticklist::tasks::counts(&state.store, user_id).await.map_err(task_error)?;
+        Ok(TaskListing {
+            tasks: page.tasks,
+            total: page.total,
+            remaining: counts.pending(),
+            all: counts.total,
+            today: chrono::Utc::now().date_naive(),
+        })
+    }
+
     pub fn task_error(error: TaskError) -> ServerFnError {
         match error {
             TaskError::NotFound => ServerFnError::ServerError("no such task".into()),
@@ -134,16 +147,20 @@ mod server {
 #[server(prefix = "/api/fn", client = BearerClient, output = JsonAnswer)]
 pub async fn list_tasks(query: String) -> Result<TaskListing, ServerFnError> {
     let (state, user_id) = server::caller().await?;
-    let query = ticklist::model::TaskQuery::parse(&query).unwrap_or_default();
-    let page = ticklist::tasks::list(&state.store, &user_id, &query).await.map_err(server::task_error)?;
-    let counts = ticklist::tasks::counts(&state.store, &user_id).await.map_err(server::task_error)?;
-    Ok(TaskListing {
-        tasks: page.tasks,
-        total: page.total,
-        remaining: counts.pending(),
-        all: counts.total,
-        today: chrono::Utc::now().date_naive(),
-    })
+    server::listing(&state, &user_id, &TaskQuery::parse(&query).unwrap_or_default()).await
+}
+
+/// The first page of `viewer`'s board for `query`. While a page renders on the server the viewer is
+/// already known (from the session cookie), so this reads the tasks directly rather than through
+/// [`list_tasks`], which would look the session up a second time. In the browser it is [`list_tasks`].
+pub async fn first_page(viewer: &Viewer, query: &TaskQuery) -> Result<TaskListing, ServerFnError> {
+    #[cfg(feature = "ssr")]
+    return server::listing(&expect_context::<ticklist::AppState>(), &viewer.id, query).await;
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = viewer; // the token says who
+        list_tasks(query.to_query_string()).await
+    }
 }
 
 /// Marks all of the caller's tasks completed (or all open).

@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use crate::ViewerResource;
 use crate::client::ClientError;
 use crate::from_server::FromServer;
-use crate::server_fns::{TaskListing, list_tasks};
+use crate::server_fns::{TaskListing, first_page};
 use item::TaskItem;
 use new_task::NewTaskForm;
 use notices::{NoticeArea, Notices};
@@ -34,10 +34,10 @@ pub fn TasksPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match viewer.await {
-                    Ok(Some(_)) => {
+                    Ok(Some(viewer)) => {
                         // The first page of tasks is read here, on the server, and handed to the island.
                         let search = location.search.get_untracked();
-                        let listing = list_tasks(parse_query(&search).to_query_string())
+                        let listing = first_page(&viewer, &parse_query(&search))
                             .await
                             .map_err(|error| ClientError::from(error).message());
                         view! { <Board listing=FromServer(listing) search /> }.into_any()

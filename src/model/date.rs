@@ -21,8 +21,12 @@ pub fn serialize<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok
 }
 
 pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
-    let text = String::deserialize(deserializer)?;
-    parse(&text).ok_or_else(|| D::Error::custom("expected a date YYYY-MM-DD"))
+    from_wire(&String::deserialize(deserializer)?)
+}
+
+/// `text` as a date, or the deserializer's error.
+fn from_wire<E: Error>(text: &str) -> Result<NaiveDate, E> {
+    parse(text).ok_or_else(|| E::custom("expected a date YYYY-MM-DD"))
 }
 
 /// The same for an optional date (`null` when absent).
@@ -31,16 +35,13 @@ pub mod option {
 
     pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, serializer: S) -> Result<S::Ok, S::Error> {
         match date {
-            Some(date) => serializer.collect_str(date),
+            Some(date) => super::serialize(date, serializer),
             None => serializer.serialize_none(),
         }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
-        match Option::<String>::deserialize(deserializer)? {
-            Some(text) => parse(&text).map(Some).ok_or_else(|| D::Error::custom("expected a date YYYY-MM-DD")),
-            None => Ok(None),
-        }
+        Option::<String>::deserialize(deserializer)?.map(|text| from_wire(&text)).transpose()
     }
 }
 

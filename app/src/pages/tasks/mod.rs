@@ -59,6 +59,12 @@ pub fn TasksPage() -> impl IntoView {
     }
 }
 
+/// The page's path and query as the browser shows it now (`/?status=pending`).
+fn current_url() -> String {
+    let location = window().location();
+    format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
+}
+
 /// The query in the URL; empty values (from a plain GET form) count as absent, and an invalid query
 /// falls back to the default view rather than an error page.
 fn parse_query(search: &str) -> TaskQuery {

@@ -56,10 +56,8 @@ impl Notices {
     /// Shows a failed call's message; a dead session goes to sign-in (drafts are kept in session storage).
     pub fn failed(&self, error: ClientError) {
         if error == ClientError::SignedOut {
-            let here = window().location();
-            let next = format!("{}{}", here.pathname().unwrap_or_default(), here.search().unwrap_or_default());
-            let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-            let _ = here.assign(&format!("/sign-in?reason=expired&next={next}"));
+            let next: String = form_urlencoded::byte_serialize(super::current_url().as_bytes()).collect();
+            let _ = window().location().assign(&format!("/sign-in?reason=expired&next={next}"));
         } else {
             self.error(error.message());
         }

@@ -85,10 +85,8 @@ impl ListState {
     /// Shows another view of the list and records it in the browser's history (and so in the URL).
     pub fn navigate(&self, query: TaskQuery) {
         let url = super::href(&query);
-        let location = window().location();
-        let here = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
         // The same view again (say, its tab clicked twice) is read again, but not recorded twice.
-        if url != here
+        if url != super::current_url()
             && let Ok(history) = window().history()
         {
             let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));

@@ -79,9 +79,16 @@ pub struct Config {
     pub jwt_expires_in: Duration,
     /// `BETTER_AUTH_JWKS_URL`: verify tokens against this remote JWKS instead of the local `jwks` table.
     pub jwks_url: Option<String>,
-    /// `JWKS_REFRESH_INTERVAL`: the shortest time between two fetches of a remote JWKS (an unknown
-    /// `kid` triggers a fetch at most this often). Default 30 s.
+    /// `JWKS_REFRESH_INTERVAL`: how often the verification keys (a remote JWKS, or the `jwks` table
+    /// shared with other instances) are reloaded in the background; `0` turns that off. Default 5 min.
+    /// An unknown `kid` also reloads them at once, at most once a second.
     pub jwks_refresh_interval: Duration,
+    /// Overrides the shortest time between two key loads caused by unknown `kid`s (tests only; the
+    /// default is the verifier's `REFETCH_GAP`).
+    pub jwks_refetch_gap: Option<Duration>,
+    /// `TRUSTED_PROXIES`: addresses or CIDR ranges of the reverse proxies in front of this server. A
+    /// request from one of them is attributed to the client its `X-Forwarded-For` names.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `BETTER_AUTH_UPSTREAM`: an external Better Auth server to proxy `/api/auth/*` to.
     pub upstream: Option<String>,
     /// `BETTER_AUTH_TRUSTED_ORIGINS`: extra origins trusted besides `base_url`'s.
@@ -170,9 +177,23 @@ impl Config {
         let jwks_url =
             get("BETTER_AUTH_JWKS_URL").or_else(|| upstream.as_ref().map(|url| format!("{url}/api/auth/jwks")));
         let jwks_refresh_interval = match get("JWKS_REFRESH_INTERVAL") {
-            None => Duration::from_secs(30),
+            None => Duration::from_secs(5 * 60),
             Some(text) => parse_duration(&text)
-                .ok_or_else(|| error("JWKS_REFRESH_INTERVAL", format!("{text:?} is not a duration like 30 or 1m")))?,
+                .ok_or_else(|| error("JWKS_REFRESH_INTERVAL", format!("{text:?} is not a duration like 30 or 5m")))?,
+        };
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|entry| !entry.is_empty())
+                .map(|entry| {
+                    entry
+                        .parse::<ipnet::IpNet>()
+                        .or_else(|_| entry.parse::<std::net::IpAddr>().map(Into::into))
+                        .map_err(|_| error("TRUSTED_PROXIES", format!("{entry:?} is not an IP address or CIDR range")))
+                })
+                .collect::<Result<_, _>>()?,
         };
         let trusted_origins = get("BETTER_AUTH_TRUSTED_ORIGINS")
             .map(|list| {
@@ -197,6 +218,8 @@ impl Config {
             jwt_expires_in,
             jwks_url,
             jwks_refresh_interval,
+            jwks_refetch_gap: None,
+            trusted_proxies,
             upstream,
             trusted_origins,
             rate_limit,
@@ -225,13 +248,11 @@ impl Config {
 
 /// `scheme://host[:port]` of an http(s) URL, or `None` when it is not one.
 pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    if !matches!(scheme, "http" | "https") {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next()?;
-    (!authority.is_empty() && !authority.contains('@'))
-        .then(|| format!("{scheme}://{}", authority.to_ascii_lowercase()))
+    // Parsed as a browser parses it (WHATWG URL rules), so that `https://evil.example\.tick.dev` is
+    // read as host `evil.example`, exactly as the browser that follows it would.
+    let url = url::Url::parse(url).ok()?;
+    let plain = matches!(url.scheme(), "http" | "https") && url.username().is_empty() && url.password().is_none();
+    (plain && url.host().is_some()).then(|| url.origin().ascii_serialization())
 }
 
 /// `900`, `900s`, `15m`, `1h`, `1d`.

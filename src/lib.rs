@@ -1,6 +1,7 @@
 //! Ticklist: the task domain shared by server and browser, and, behind feature `server`, everything
 //! that runs only on the server: configuration, the store, the task service, auth and the HTTP API.
 pub mod model;
+pub mod redirect;
 
 #[cfg(feature = "server")]
 pub mod auth;

@@ -4,8 +4,10 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use crate::auth::{
-    AuthSettings, JwtSigner, KeySource, TokenVerifier, UpstreamSessions, cookie::CookieConfig, origin::TrustedOrigins,
-    rate_limit::RateLimiter,
+    AuthSettings, JwtSigner, KeySource, TokenVerifier, UpstreamSessions,
+    client::TrustedProxies,
+    routes::{origin::TrustedOrigins, rate_limit::RateLimiter},
+    session::cookie::CookieConfig,
 };
 use crate::config::{Config, JwtAlg};
 use crate::db::{Store, StoreError};
@@ -30,21 +32,25 @@ impl AppState {
     /// Builds the state on an already migrated store.
     pub fn with_store(config: Config, store: Store) -> Self {
         let origin = config.origin();
-        let verifier = Arc::new(match (&config.jwt_alg, &config.jwks_url) {
+        let verifier = match (&config.jwt_alg, &config.jwks_url) {
             (JwtAlg::Hs256, _) => {
                 TokenVerifier::new(KeySource::Shared(config.secret.expose().as_bytes().to_vec()), &origin, &origin)
             }
-            (_, Some(url)) => {
-                TokenVerifier::remote(url, &origin, &origin).with_min_refresh_interval(config.jwks_refresh_interval)
-            }
+            (_, Some(url)) => TokenVerifier::remote(url, &origin, &origin),
             (_, None) => TokenVerifier::new(KeySource::Local(store.clone()), &origin, &origin),
+        };
+        let verifier = Arc::new(match config.jwks_refetch_gap {
+            Some(gap) => verifier.with_refetch_gap(gap),
+            None => verifier,
         });
+        verifier.spawn_background_refresh(config.jwks_refresh_interval);
         let signer = Arc::new(JwtSigner::new(&config, store.clone(), verifier.clone()));
         let auth = Arc::new(AuthSettings {
             cookies: CookieConfig::new(&config.base_url),
             trusted: TrustedOrigins::new(&origin, &config.trusted_origins),
             limiter: RateLimiter::default(),
             rate_limit: config.rate_limit,
+            proxies: TrustedProxies::new(&config.trusted_proxies),
             upstream: config.upstream.as_deref().map(UpstreamSessions::new),
         });
         Self { config: Arc::new(config), store, verifier, signer, auth }

@@ -49,6 +49,12 @@ impl AuthError {
     }
 }
 
+impl From<crate::auth::session::password::Busy> for AuthError {
+    fn from(_: crate::auth::session::password::Busy) -> Self {
+        AuthError::unavailable()
+    }
+}
+
 impl From<StoreError> for AuthError {
     fn from(error: StoreError) -> Self {
         match error {

@@ -1,26 +1,26 @@
-//! Better Auth-compatible authentication: key formats, JWT signing and verification, and the
-//! `AuthUser` extractor.
-pub mod cookie;
+//! Better Auth-compatible authentication, by concern:
+//!
+//! - `jwt`: signing keys, issuing and verifying tokens, the `AuthUser` extractor;
+//! - `session`: users' sessions, the signed session cookie, password hashes;
+//! - `routes`: the `/api/auth/*` endpoints, their origin (CSRF) rules and rate limits;
+//! - `client`: who a request comes from (through trusted reverse proxies);
+//! - `external`: external mode, where a real Better Auth server holds the sessions.
+pub mod client;
 mod error;
-mod extractor;
+pub mod external;
 pub mod ids;
-pub mod keys;
-pub mod origin;
-pub mod password;
-pub mod proxy;
-pub mod rate_limit;
+pub mod jwt;
 pub mod routes;
 pub mod session;
-mod signer;
-mod upstream;
-mod verifier;
+mod settings;
 
 pub use error::AuthError;
-pub use extractor::{AuthUser, bearer_token};
-pub use session::AuthSettings;
-pub use signer::{JwtSigner, SignError, TokenUser};
-pub use upstream::UpstreamSessions;
-pub use verifier::{ASYMMETRIC, Claims, KeySource, MAX_TOKEN_BYTES, TokenError, TokenVerifier};
+pub use external::UpstreamSessions;
+pub use jwt::{
+    ASYMMETRIC, AuthUser, Claims, JwtSigner, KeySource, MAX_TOKEN_BYTES, SignError, TokenError, TokenUser,
+    TokenVerifier, bearer_token, keys,
+};
+pub use settings::AuthSettings;
 
 /// Compares two byte strings in time that depends only on their lengths.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -70,7 +70,7 @@ impl AppError {
             AppError::NotFound => Some("no such task".into()),
             AppError::BadRequest(detail, _) => Some(detail.clone()),
             AppError::UnsupportedMediaType => Some("the body must be JSON (content-type: application/json)".into()),
-            AppError::PayloadTooLarge => Some("the body is larger than 64 KiB".into()),
+            AppError::PayloadTooLarge => Some(super::middleware::PAYLOAD_TOO_LARGE.into()),
             AppError::Validation(_) => Some("validation failed".into()),
             AppError::Unavailable(_) => Some("the database is unavailable; retry shortly".into()),
             AppError::Internal(_) => None,
@@ -83,13 +83,6 @@ impl AppError {
     }
 }
 
-/// A problem+json response for `status` (used for errors axum raises itself).
-pub fn problem_response(problem: &Problem) -> Response {
-    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::to_vec(problem).expect("a problem serializes");
-    (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))], body).into_response()
-}
-
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
@@ -98,7 +91,7 @@ impl IntoResponse for AppError {
             AppError::InvalidToken(reason) => tracing::debug!(%reason, "token refused"),
             _ => {}
         }
-        let mut response = problem_response(&self.problem());
+        let mut response = self.problem().into_response();
         let headers = response.headers_mut();
         match &self {
             AppError::MissingToken => {

@@ -12,7 +12,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::AppState;
-use crate::auth::{AuthError, origin, rate_limit::ClientAddr, routes, session};
+use crate::auth::{
+    AuthError,
+    client::ClientAddr,
+    routes::{self, origin},
+    session,
+};
 use crate::model::NewTask;
 
 /// The form routes (merged at the root).
@@ -38,7 +43,7 @@ fn encode(text: &str) -> String {
 
 /// A local path to go to next (never another site).
 fn local(next: Option<&str>) -> String {
-    next.filter(|path| crate::model::is_local_path(path)).unwrap_or("/").to_owned()
+    crate::redirect::next_or_home(next)
 }
 
 /// Back to the form with an error code (and what was typed, except the password).
@@ -50,7 +55,7 @@ fn back(page: &str, error: &AuthError, email: &str, next: &str) -> Response {
 
 /// The `/sign-in` rate limit, shared with the JSON endpoint (a form post counts as a sign-in attempt).
 fn limited(state: &AppState, client: ClientAddr) -> Result<(), AuthError> {
-    state.auth.admit(client.0, "/sign-in").map_err(|_| AuthError {
+    state.auth.admit(client, "/sign-in").map_err(|_| AuthError {
         status: StatusCode::TOO_MANY_REQUESTS,
         message: String::new(),
         code: None,
@@ -82,7 +87,7 @@ async fn sign_in(
             let body = json!({"email": form.email, "password": form.password, "rememberMe": remember});
             return upstream.post("/sign-in/email", None, &state.config.origin(), &body).await;
         }
-        let meta = session::ClientMeta::from_headers(&headers);
+        let meta = session::ClientMeta::new(client, &headers);
         let (session, _) = session::sign_in(&state, form.email.clone(), form.password, remember, &meta).await?;
         Ok(routes::session_cookies(&state, &session.token, remember))
     }
@@ -119,7 +124,7 @@ async fn sign_up(
             let body = json!({"name": form.name.trim(), "email": form.email, "password": form.password});
             return upstream.post("/sign-up/email", None, &state.config.origin(), &body).await;
         }
-        let meta = session::ClientMeta::from_headers(&headers);
+        let meta = session::ClientMeta::new(client, &headers);
         let (session, _) =
             session::sign_up(&state, form.name.trim().to_owned(), form.email.clone(), form.password, None, &meta)
                 .await?;

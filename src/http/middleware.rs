@@ -10,7 +10,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::error::problem_response;
 use crate::model::Problem;
 
 /// Logs method, path, status and latency; never headers, query strings or bodies (tokens, cookies).
@@ -41,16 +40,14 @@ pub async fn problem_bodies(request: Request, next: Next) -> Response {
     let detail = match status {
         StatusCode::NOT_FOUND => "no such resource",
         StatusCode::METHOD_NOT_ALLOWED => "this method is not allowed on this resource",
-        StatusCode::PAYLOAD_TOO_LARGE => "the body is larger than 64 KiB",
+        StatusCode::PAYLOAD_TOO_LARGE => PAYLOAD_TOO_LARGE,
         StatusCode::REQUEST_TIMEOUT => "the request took too long",
         _ => status.canonical_reason().unwrap_or("error"),
     };
     let (parts, _) = response.into_parts();
-    let mut problem = problem_response(&Problem::new(
-        status.as_u16(),
-        status.canonical_reason().unwrap_or("Error"),
-        Some(detail.to_owned()),
-    ));
+    let mut problem =
+        Problem::new(status.as_u16(), status.canonical_reason().unwrap_or("Error"), Some(detail.to_owned()))
+            .into_response();
     for (name, value) in parts.headers.iter() {
         if name != header::CONTENT_LENGTH {
             problem.headers_mut().insert(name.clone(), value.clone());
@@ -59,6 +56,26 @@ pub async fn problem_bodies(request: Request, next: Next) -> Response {
     problem
 }
 
+/// Refuses a query string longer than any list query can be (414) before any handler parses it, and
+/// turns the body-limit layer's plain-text 413 into a problem (every route reads at most
+/// [`super::BODY_LIMIT`]: REST, auth, forms and server functions alike).
+pub async fn request_limits(request: Request, next: Next) -> Response {
+    if request.uri().query().is_some_and(|query| query.len() > crate::model::QUERY_MAX_BYTES) {
+        let detail = format!("the query string is longer than {} bytes", crate::model::QUERY_MAX_BYTES);
+        return Problem::new(414, "URI Too Long", Some(detail)).into_response();
+    }
+    let response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && response.headers().get(header::CONTENT_TYPE).is_none_or(|value| value.as_bytes().starts_with(b"text/plain"))
+    {
+        return Problem::new(413, "Payload Too Large", Some(PAYLOAD_TOO_LARGE.to_owned())).into_response();
+    }
+    response
+}
+
+/// The detail of every 413.
+pub const PAYLOAD_TOO_LARGE: &str = "the body is larger than 64 KiB";
+
 /// Runs the rest of the stack in its own task, so a client that disconnects does not cancel a request
 /// half-way: a database transaction dropped in mid-flight could otherwise leave its pooled connection
 /// unusable, and a write the client already sent should finish either way.
@@ -66,7 +83,7 @@ pub async fn run_to_completion(request: Request, next: Next) -> Response {
     match tokio::spawn(next.run(request)).await {
         Ok(response) => response,
         Err(error) if error.is_panic() => panic_response(error.into_panic()),
-        Err(_) => problem_response(&Problem::new(500, "Internal Server Error", None)),
+        Err(_) => Problem::new(500, "Internal Server Error", None).into_response(),
     }
 }
 
@@ -78,5 +95,5 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("unknown panic");
     tracing::error!(panic = message, "handler panicked");
-    problem_response(&Problem::new(500, "Internal Server Error", None)).into_response()
+    Problem::new(500, "Internal Server Error", None).into_response()
 }

@@ -4,8 +4,9 @@ pub mod error;
 mod forms;
 mod health;
 pub mod json;
-mod middleware;
+pub(crate) mod middleware;
 pub mod openapi;
+pub mod security;
 mod tasks;
 
 use std::time::Duration;
@@ -14,10 +15,12 @@ use axum::{
     Router,
     extract::DefaultBodyLimit,
     http::StatusCode,
-    response::Response,
+    response::{IntoResponse, Response},
     routing::{get, patch},
 };
-use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
+};
 
 use crate::AppState;
 pub use error::AppError;
@@ -43,14 +46,14 @@ pub fn api_router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(middleware::problem_bodies))
         .nest_service("/api/auth", auth_service(&state))
-        .merge(forms::router())
+        .merge(forms::router().layer(DefaultBodyLimit::max(BODY_LIMIT)))
         .with_state(state)
 }
 
 /// The embedded Better Auth, or a proxy to the external one when `BETTER_AUTH_UPSTREAM` is set.
 fn auth_service(state: &AppState) -> Router {
     match &state.config.upstream {
-        Some(upstream) => crate::auth::proxy::router(upstream),
+        Some(upstream) => crate::auth::external::proxy::router(upstream, state.clone()),
         None => {
             let routes = crate::auth::routes::router(state.clone())
                 .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -63,19 +66,23 @@ fn auth_service(state: &AppState) -> Router {
 }
 
 /// Wraps a whole app (API and UI) in the shared middleware (innermost first): panic recovery,
-/// requests that run to completion even if the client leaves, compression, a request timeout, and
-/// request logging.
+/// requests that run to completion even if the client leaves, the size limits of bodies and query
+/// strings, compression, a request timeout, request logging and, outermost, the security headers.
 pub fn with_middleware(app: Router) -> Router {
-    app.layer(CatchPanicLayer::custom(middleware::panic_response))
+    let app = app
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(axum::middleware::from_fn(middleware::run_to_completion))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(middleware::request_limits))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(axum::middleware::from_fn(middleware::log_request))
+        .layer(axum::middleware::from_fn(middleware::log_request));
+    security::with_security_headers(app)
 }
 
 /// The 404 problem for a path no route serves.
 pub async fn api_not_found() -> Response {
-    error::problem_response(&crate::model::Problem::new(404, "Not Found", Some("no such resource".to_owned())))
+    crate::model::Problem::new(404, "Not Found", Some("no such resource".to_owned())).into_response()
 }
 
 /// The API alone with its middleware and a 404 problem for anything else: what the HTTP tests drive.

@@ -45,6 +45,17 @@ impl Problem {
     }
 }
 
+/// A problem as an HTTP response: its status and an `application/problem+json` body.
+#[cfg(feature = "server")]
+impl axum::response::IntoResponse for Problem {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::{HeaderValue, StatusCode, header};
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).expect("a problem serializes");
+        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))], body).into_response()
+    }
+}
+
 /// The error body of Better Auth's endpoints (`/api/auth/*`): `{"message", "code"}`, not a problem.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct AuthErrorBody {

@@ -118,6 +118,11 @@ impl Order {
     }
 }
 
+/// The longest list query string accepted, in bytes (longer ones are refused before any parsing).
+pub const QUERY_MAX_BYTES: usize = 4096;
+/// The most parameters a list query may have (every one known, `tag` up to `TAGS_MAX` times).
+pub const PARAMETERS_MAX: usize = 32;
+
 /// The parameters a list accepts, for error messages and docs.
 pub const LIST_PARAMETERS: [&str; 10] =
     ["status", "q", "tag", "priority", "due_before", "due_after", "sort", "order", "limit", "offset"];
@@ -125,20 +130,27 @@ pub const LIST_PARAMETERS: [&str; 10] =
 impl TaskQuery {
     /// Parses a raw query string (without `?`). Every bad parameter is listed.
     pub fn parse(raw: &str) -> Result<Self, Vec<FieldError>> {
+        if raw.len() > QUERY_MAX_BYTES {
+            return Err(vec![FieldError::new("query", format!("must be at most {QUERY_MAX_BYTES} bytes"))]);
+        }
         Self::from_pairs(form_urlencoded::parse(raw.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())))
     }
 
-    /// Parses decoded `(name, value)` pairs. Every bad parameter is listed.
+    /// Parses decoded `(name, value)` pairs. Every bad parameter is listed, but no more than
+    /// [`PARAMETERS_MAX`] pairs are looked at: the work is bounded whatever the input.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Self, Vec<FieldError>> {
         let mut query = TaskQuery::default();
         let mut errors = Vec::new();
-        let mut seen: Vec<String> = Vec::new();
-        for (name, value) in pairs {
-            if name != "tag" && seen.contains(&name) {
+        let mut seen = std::collections::BTreeSet::new();
+        for (index, (name, value)) in pairs.into_iter().enumerate() {
+            if index == PARAMETERS_MAX {
+                errors.push(FieldError::new("query", format!("must have at most {PARAMETERS_MAX} parameters")));
+                break;
+            }
+            if name != "tag" && !seen.insert(name.clone()) {
                 errors.push(FieldError::new(&name, "must be given at most once"));
                 continue;
             }
-            seen.push(name.clone());
             let mut bad = |message: String| errors.push(FieldError::new(&name, message));
             match name.as_str() {
                 "status" => match StatusFilter::parse(&value) {
@@ -260,6 +272,16 @@ mod tests {
         let errors = TaskQuery::parse("status=done&limit=0&offset=-1&colour=red&sort=size").unwrap_err();
         let names: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(names, ["status", "limit", "offset", "colour", "sort"]);
+    }
+
+    #[test]
+    fn a_flood_of_parameters_stops_at_the_limit() {
+        let raw = "colour=red&".repeat(40_000);
+        assert_eq!(TaskQuery::parse(&raw).unwrap_err()[0].field, "query", "too long to parse at all");
+        let pairs = (0..40_000).map(|i| (format!("p{i}"), String::new()));
+        let errors = TaskQuery::from_pairs(pairs).unwrap_err();
+        assert_eq!(errors.len(), PARAMETERS_MAX + 1, "the first {PARAMETERS_MAX} and one for the rest");
+        assert_eq!(errors.last().unwrap().field, "query");
     }
 
     #[test]

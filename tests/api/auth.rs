@@ -71,7 +71,7 @@ async fn sign_up_creates_the_user_an_account_and_a_session() {
     assert_eq!(user["image"], Value::Null);
     let stored = app.state.store.credential_password(user["id"].as_str().unwrap()).await.unwrap().unwrap();
     assert_eq!(stored.len(), 161);
-    assert!(ticklist::auth::password::verify_blocking("correct horse battery staple", &stored));
+    assert!(ticklist::auth::session::password::verify_blocking("correct horse battery staple", &stored));
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ pub enum Mode {
 
 /// A local path to return to after signing in (`next=`), never another site.
 pub fn safe_next(next: Option<String>) -> String {
-    next.filter(|path| ticklist::model::is_local_path(path)).unwrap_or_else(|| "/".into())
+    ticklist::redirect::next_or_home(next.as_deref())
 }
 
 /// The message for an error code a no-JavaScript form post came back with (`?error=`).

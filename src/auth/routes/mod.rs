@@ -1,24 +1,27 @@
 //! The embedded Better Auth endpoints under `/api/auth`, speaking the wire protocol of
 //! better-auth 1.7.25 with the `jwt()` plugin (see BETTER_AUTH.md): bodies, status codes, error
 //! codes, cookies and headers as the real one sends them.
-use std::net::SocketAddr;
-
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{ConnectInfo, Query, Request, State},
+    extract::{Query, Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
     routing::{get, post},
 };
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::error::AuthError;
-use super::origin;
+mod body;
+pub mod origin;
+pub mod rate_limit;
+
+use super::AuthError;
+use super::client::ClientAddr;
 use super::session::{self, ClientMeta, SessionLookup};
 use crate::AppState;
+use body::{callback_url, email_field, optional_string, read_body, remember_me, required_string};
 
 /// The `/api/auth` router (to be nested there).
 pub fn router(state: AppState) -> Router<AppState> {
@@ -45,18 +48,23 @@ pub fn drop_allow_on_404(mut response: Response) -> Response {
     response
 }
 
+/// Better Auth's 429: `Retry-After` (and its own `X-Retry-After`) in seconds.
+pub fn too_many_requests(wait: u64) -> Response {
+    let mut response =
+        (StatusCode::TOO_MANY_REQUESTS, Json(json!({"message": "Too many requests. Please try again later."})))
+            .into_response();
+    let wait = HeaderValue::from(wait);
+    response.headers_mut().insert("x-retry-after", wait.clone());
+    response.headers_mut().insert(header::RETRY_AFTER, wait);
+    response
+}
+
 /// Rate limits (when on) and the origin/CSRF rules, before any endpoint runs.
 async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
-    let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let client = ClientAddr::of(request.extensions(), request.headers(), &state.auth.proxies);
     if let Err(wait) = state.auth.admit(client, &path) {
-        let mut response =
-            (StatusCode::TOO_MANY_REQUESTS, Json(json!({"message": "Too many requests. Please try again later."})))
-                .into_response();
-        let wait = HeaderValue::from(wait);
-        response.headers_mut().insert("x-retry-after", wait.clone());
-        response.headers_mut().insert(header::RETRY_AFTER, wait);
-        return response;
+        return too_many_requests(wait);
     }
     if request.method() == Method::POST {
         let headers = request.headers();
@@ -70,109 +78,6 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
         }
     }
     next.run(request).await
-}
-
-/// The body of sign-in and sign-up: JSON or a form, as an object.
-fn read_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Map<String, Value>, AuthError> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    let undefined = || AuthError::validation("[body] Invalid input: expected object, received undefined");
-    if bytes.iter().all(u8::is_ascii_whitespace) && (essence.is_empty() || essence == "application/json") {
-        return Err(undefined());
-    }
-    match essence.as_str() {
-        "application/json" => match serde_json::from_slice::<Value>(bytes) {
-            Ok(Value::Object(map)) => Ok(map),
-            Ok(other) => Err(AuthError::validation(format!(
-                "[body] Invalid input: expected object, received {}",
-                kind(Some(&other))
-            ))),
-            Err(_) => Err(AuthError::new(StatusCode::BAD_REQUEST, "Invalid JSON in request body", "BAD_REQUEST")),
-        },
-        "application/x-www-form-urlencoded" => {
-            Ok(form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect())
-        }
-        "" => Err(undefined()),
-        other => Err(AuthError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!(
-                "Content-Type \"{other}\" is not allowed. Allowed types: application/x-www-form-urlencoded, application/json"
-            ),
-            "UNSUPPORTED_MEDIA_TYPE",
-        )),
-    }
-}
-
-/// Zod's name for a JSON value's type.
-fn kind(value: Option<&Value>) -> &'static str {
-    match value {
-        None => "undefined",
-        Some(Value::Null) => "null",
-        Some(Value::Bool(_)) => "boolean",
-        Some(Value::Number(_)) => "number",
-        Some(Value::String(_)) => "string",
-        Some(Value::Array(_)) => "array",
-        Some(Value::Object(_)) => "object",
-    }
-}
-
-fn required_string(body: &Map<String, Value>, field: &str) -> Result<String, AuthError> {
-    match body.get(field) {
-        Some(Value::String(text)) => Ok(text.clone()),
-        other => Err(AuthError::validation(format!(
-            "[body.{field}] Invalid input: expected string, received {}",
-            kind(other)
-        ))),
-    }
-}
-
-fn optional_string(body: &Map<String, Value>, field: &str) -> Result<Option<String>, AuthError> {
-    match body.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text.clone())),
-        other => Err(AuthError::validation(format!(
-            "[body.{field}] Invalid input: expected string, received {}",
-            kind(other)
-        ))),
-    }
-}
-
-fn remember_me(body: &Map<String, Value>) -> Result<bool, AuthError> {
-    match body.get("rememberMe") {
-        None | Some(Value::Null) => Ok(true),
-        Some(Value::Bool(value)) => Ok(*value),
-        Some(Value::String(text)) if text == "true" || text == "false" => Ok(text == "true"),
-        other => Err(AuthError::validation(format!(
-            "[body.rememberMe] Invalid input: expected boolean, received {}",
-            kind(other)
-        ))),
-    }
-}
-
-/// A deliberately simple email rule: one `@`, something before it, a dotted domain after, no spaces.
-fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.chars().any(char::is_whitespace)
-}
-
-fn email_field(body: &Map<String, Value>) -> Result<String, AuthError> {
-    let email = required_string(body, "email")?;
-    if valid_email(&email) { Ok(email) } else { Err(AuthError::validation("[body.email] Invalid email address")) }
-}
-
-fn callback_url(state: &AppState, body: &Map<String, Value>) -> Result<Option<String>, AuthError> {
-    let url = optional_string(body, "callbackURL")?;
-    match url {
-        Some(url) if !state.auth.trusted.allows_callback(&url) => {
-            Err(AuthError::new(StatusCode::FORBIDDEN, "Invalid callbackURL", "INVALID_CALLBACK_URL"))
-        }
-        other => Ok(other),
-    }
 }
 
 pub(crate) fn session_cookies(state: &AppState, token: &str, remember: bool) -> Vec<String> {
@@ -193,7 +98,12 @@ pub(crate) fn with_cookies(mut response: Response, cookies: impl IntoIterator<It
     response
 }
 
-async fn sign_up(State(state): State<AppState>, headers: HeaderMap, bytes: Bytes) -> Result<Response, AuthError> {
+async fn sign_up(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AuthError> {
     let body = read_body(&headers, &bytes)?;
     let name = required_string(&body, "name")?;
     let email = email_field(&body)?;
@@ -201,19 +111,24 @@ async fn sign_up(State(state): State<AppState>, headers: HeaderMap, bytes: Bytes
     let image = optional_string(&body, "image")?;
     callback_url(&state, &body)?;
     let (session, user) =
-        session::sign_up(&state, name, email, password, image, &ClientMeta::from_headers(&headers)).await?;
+        session::sign_up(&state, name, email, password, image, &ClientMeta::new(client, &headers)).await?;
     let response = Json(json!({"token": session.token, "user": user})).into_response();
     Ok(with_cookies(response, session_cookies(&state, &session.token, true)))
 }
 
-async fn sign_in(State(state): State<AppState>, headers: HeaderMap, bytes: Bytes) -> Result<Response, AuthError> {
+async fn sign_in(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AuthError> {
     let body = read_body(&headers, &bytes)?;
     let email = email_field(&body)?;
     let password = required_string(&body, "password")?;
     let callback = callback_url(&state, &body)?;
     let remember = remember_me(&body)?;
     let (session, user) =
-        session::sign_in(&state, email, password, remember, &ClientMeta::from_headers(&headers)).await?;
+        session::sign_in(&state, email, password, remember, &ClientMeta::new(client, &headers)).await?;
     let mut response = match &callback {
         Some(url) => Json(json!({"redirect": true, "token": session.token, "url": url, "user": user})).into_response(),
         None => Json(json!({"redirect": false, "token": session.token, "user": user})).into_response(),
@@ -265,12 +180,8 @@ async fn get_session(
             headers_out.insert("set-auth-jwt", HeaderValue::from_str(&jwt).map_err(|_| AuthError::internal())?);
             headers_out.insert("access-control-expose-headers", HeaderValue::from_static("set-auth-jwt"));
             if refreshed {
-                let remembered = !headers
-                    .get_all(header::COOKIE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .any(|v| super::cookie::find(v, &state.auth.cookies.dont_remember_name()).is_some());
-                let cookie = state.auth.cookies.session(&session.token, state.config.secret.expose(), remembered);
+                // Only remembered sessions are refreshed (see `session::lookup`).
+                let cookie = state.auth.cookies.session(&session.token, state.config.secret.expose(), true);
                 response = with_cookies(response, [cookie]);
             }
             Ok(response)

@@ -4,13 +4,17 @@
 use axum::http::HeaderMap;
 use chrono::Duration;
 
-use super::cookie::{self, CookieConfig, SESSION_MAX_AGE};
+pub mod cookie;
+pub mod password;
+pub mod user_fields;
+
+use cookie::SESSION_MAX_AGE;
+
+use super::AuthSettings;
+use super::client::ClientAddr;
 use super::error::AuthError;
 use super::ids::generate_id;
-use super::origin::TrustedOrigins;
-use super::password;
-use super::rate_limit::RateLimiter;
-use super::signer::TokenUser;
+use super::jwt::TokenUser;
 use crate::AppState;
 use crate::db::{SessionRow, StoreError, UserRow};
 
@@ -18,28 +22,6 @@ use crate::db::{SessionRow, StoreError, UserRow};
 const UPDATE_AGE: i64 = 24 * 3600;
 /// Lifetime of a session whose user chose not to be remembered.
 const SHORT_SESSION: i64 = 24 * 3600;
-
-/// What the embedded Better Auth needs besides the store and the signer.
-pub struct AuthSettings {
-    pub cookies: CookieConfig,
-    pub trusted: TrustedOrigins,
-    pub limiter: RateLimiter,
-    pub rate_limit: bool,
-    /// External mode: where sessions live instead of the local database.
-    pub upstream: Option<super::UpstreamSessions>,
-}
-
-impl AuthSettings {
-    /// Counts a request from `client` to the auth endpoint `path` against that endpoint's limit (when
-    /// limits are on). `Err` carries the seconds to wait.
-    pub fn admit(&self, client: Option<std::net::IpAddr>, path: &str) -> Result<(), u64> {
-        if !self.rate_limit {
-            return Ok(());
-        }
-        let (bucket, max) = super::rate_limit::rule(path);
-        self.limiter.check(client, bucket, max)
-    }
-}
 
 /// Where a request comes from, as recorded on its session.
 #[derive(Debug, Clone, Default)]
@@ -49,10 +31,10 @@ pub struct ClientMeta {
 }
 
 impl ClientMeta {
-    /// `ipAddress` from a single valid `x-forwarded-for` IP (else empty, like Better Auth), and the user agent.
-    pub fn from_headers(headers: &HeaderMap) -> Self {
-        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).map(str::trim);
-        let ip_address = forwarded.filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).unwrap_or_default().to_owned();
+    /// `ipAddress` is the client's address as resolved through the trusted proxies (never what a
+    /// client claims in `X-Forwarded-For`; empty when unknown), and the user agent.
+    pub fn new(client: ClientAddr, headers: &HeaderMap) -> Self {
+        let ip_address = client.0.map(|ip| ip.to_string()).unwrap_or_default();
         let user_agent = headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_owned);
         Self { ip_address, user_agent }
     }
@@ -113,6 +95,9 @@ pub async fn sign_up(
     image: Option<String>,
     meta: &ClientMeta,
 ) -> Result<(SessionRow, UserRow), AuthError> {
+    user_fields::email(&email)?;
+    user_fields::name(&name)?;
+    user_fields::image(image.as_deref())?;
     let email = email.to_lowercase();
     if password.chars().count() < password::MIN_LENGTH {
         return Err(AuthError::new(axum::http::StatusCode::BAD_REQUEST, "Password too short", "PASSWORD_TOO_SHORT"));
@@ -123,7 +108,7 @@ pub async fn sign_up(
     if state.store.user_by_email(&email).await?.is_some() {
         return Err(AuthError::user_exists());
     }
-    let hash = password::hash(password).await;
+    let hash = password::hash(password).await?;
     let now = crate::tasks::now();
     let user =
         UserRow { name, email, email_verified: false, image, created_at: now, updated_at: now, id: generate_id() };
@@ -145,6 +130,10 @@ pub async fn sign_in(
     remember: bool,
     meta: &ClientMeta,
 ) -> Result<(SessionRow, UserRow), AuthError> {
+    // Longer than any password can be: refused before any hashing work.
+    if password.chars().count() > password::MAX_LENGTH {
+        return Err(AuthError::invalid_credentials());
+    }
     let email = email.to_lowercase();
     let user = state.store.user_by_email(&email).await?;
     let stored = match &user {
@@ -152,21 +141,31 @@ pub async fn sign_in(
         None => None,
     };
     // Always one hash, whether or not the account exists.
-    let valid = password::verify(password, stored).await;
+    let valid = password::verify(password, stored).await?;
     let Some(user) = user.filter(|_| valid) else { return Err(AuthError::invalid_credentials()) };
     let session = new_session(state, &user.id, remember, meta).await?;
     Ok((session, user))
 }
 
-/// The session token in the request's signed cookie, if the signature verifies.
-pub fn session_token(headers: &HeaderMap, settings: &AuthSettings, secret: &str) -> Option<String> {
-    let name = settings.cookies.session_name();
+/// The value of the request's signed cookie `name`, if its signature verifies.
+fn signed_cookie(headers: &HeaderMap, name: &str, secret: &str) -> Option<String> {
     headers
         .get_all("cookie")
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .find_map(|header| cookie::find(header, &name))
+        .find_map(|header| cookie::find(header, name))
         .and_then(|value| cookie::verify(value, secret))
+}
+
+/// The session token in the request's signed cookie, if the signature verifies.
+pub fn session_token(headers: &HeaderMap, settings: &AuthSettings, secret: &str) -> Option<String> {
+    signed_cookie(headers, &settings.cookies.session_name(), secret)
+}
+
+/// Whether the browser signed in with "remember me" off (Better Auth's signed `dont_remember`
+/// cookie): such a session keeps its one-day lifetime and is never slid forward.
+pub fn not_remembered(headers: &HeaderMap, settings: &AuthSettings, secret: &str) -> bool {
+    signed_cookie(headers, &settings.cookies.dont_remember_name(), secret).as_deref() == Some("true")
 }
 
 /// Resolves the request's session; deletes it when expired and slides it forward when due.
@@ -181,7 +180,8 @@ pub async fn lookup(state: &AppState, headers: &HeaderMap, allow_refresh: bool) 
         return Ok(SessionLookup::Dead);
     }
     let due = session.expires_at - Duration::seconds(SESSION_MAX_AGE) + Duration::seconds(UPDATE_AGE) <= now;
-    if allow_refresh && due {
+    let remembered = !not_remembered(headers, &state.auth, state.config.secret.expose());
+    if allow_refresh && due && remembered {
         let expires_at = now + Duration::seconds(SESSION_MAX_AGE);
         state.store.extend_session(&session.id, expires_at, now).await?;
         let session = SessionRow { expires_at, updated_at: now, ..session };

@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Deserialize;
 
-use super::AuthError;
+use crate::auth::AuthError;
 use crate::db::UserRow;
 use crate::model::AuthErrorBody;
 

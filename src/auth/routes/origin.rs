@@ -2,7 +2,7 @@
 //! must carry one.
 use axum::http::HeaderMap;
 
-use super::error::AuthError;
+use crate::auth::AuthError;
 use crate::config::origin_of;
 use axum::http::StatusCode;
 
@@ -15,26 +15,33 @@ pub struct TrustedOrigins {
 
 impl TrustedOrigins {
     pub fn new(base_origin: &str, extra: &[String]) -> Self {
-        let mut patterns = vec![base_origin.to_ascii_lowercase()];
-        patterns.extend(extra.iter().map(|o| o.to_ascii_lowercase()));
+        let canonical = |pattern: &str| match pattern.contains('*') {
+            true => pattern.to_ascii_lowercase(),
+            false => origin_of(pattern).unwrap_or_else(|| pattern.to_ascii_lowercase()),
+        };
+        let mut patterns = vec![canonical(base_origin)];
+        patterns.extend(extra.iter().map(|o| canonical(o)));
         Self { patterns }
     }
 
-    /// Whether `origin` (`scheme://host[:port]`) is trusted.
+    /// Whether `origin` (`scheme://host[:port]`) is trusted. It is parsed as a browser parses it first,
+    /// so wildcards match the host the browser would really use.
     pub fn trusts(&self, origin: &str) -> bool {
-        let origin = origin.to_ascii_lowercase();
-        self.patterns.iter().any(|pattern| matches(pattern, &origin))
+        origin_of(origin).is_some_and(|origin| self.patterns.iter().any(|pattern| matches(pattern, &origin)))
     }
 
-    /// Whether a callback URL is a safe relative path or on a trusted origin.
-    pub fn allows_callback(&self, url: &str) -> bool {
-        if url.starts_with('/') {
-            return crate::model::is_local_path(url);
+    /// Where a callback URL may send the browser: a path on this site (cleaned as a browser reads
+    /// it), or an absolute URL on a trusted origin; `None` for anything else.
+    pub fn callback(&self, url: &str) -> Option<String> {
+        if let Some(path) = crate::redirect::local_path(url) {
+            return Some(path);
         }
-        origin_of(url).is_some_and(|origin| self.trusts(&origin))
+        let absolute = origin_of(url).is_some_and(|origin| self.trusts(&origin));
+        absolute.then(|| url.to_owned())
     }
 }
 
+/// Whether a canonical origin matches a pattern (exact, or with one `*` standing for a non-empty run).
 fn matches(pattern: &str, origin: &str) -> bool {
     let Some(star) = pattern.find('*') else { return pattern == origin };
     let (prefix, suffix) = (&pattern[..star], &pattern[star + 1..]);
@@ -118,9 +125,23 @@ mod tests {
         assert!(!trusted.trusts("http://a.tick.dev"));
         assert!(!trusted.trusts("https://example.com.evil.net"));
         assert!(!trusted.trusts("http://127.0.0.1:3001"));
-        assert!(trusted.allows_callback("/dashboard"));
-        assert!(!trusted.allows_callback("//evil.net/x"));
-        assert!(!trusted.allows_callback("https://evil.net/x"));
+        assert_eq!(trusted.callback("/dashboard").as_deref(), Some("/dashboard"));
+        assert_eq!(trusted.callback("https://a.tick.dev/x").as_deref(), Some("https://a.tick.dev/x"));
+        for refused in ["//evil.net/x", "/\t/evil.net", "/\\evil.net", "https://evil.net/x"] {
+            assert_eq!(trusted.callback(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn wildcards_match_the_host_a_browser_would_use() {
+        let trusted = TrustedOrigins::new("http://127.0.0.1:3000", &["https://*.tick.dev".into()]);
+        assert!(!trusted.trusts("https://evil.example\\.tick.dev"), "a browser reads host evil.example");
+        assert!(!trusted.trusts("https://evil.example/.tick.dev"));
+        assert!(!trusted.trusts("https://evil.example?.tick.dev"));
+        assert!(!trusted.trusts("https://evil.example#.tick.dev"));
+        assert!(!trusted.trusts("https://user@evil.example\\.tick.dev"));
+        assert!(!trusted.trusts("https://.tick.dev"));
+        assert!(trusted.trusts("https://App.Tick.Dev"));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! JWT verification: the algorithm comes from the allow-list and the key (never from the token
 //! alone), `exp`/`nbf` (with a small leeway), `iss` and `aud` are checked, and `sub` is the user.
-//! Public keys come from the local `jwks` table or a remote JWKS URL, decoded once and cached; an
-//! unknown `kid` triggers at most one refetch per interval, and a failed refetch keeps the cache.
+//! Public keys come from the local `jwks` table or a remote JWKS URL, decoded once and cached. An
+//! unknown `kid` loads the keys again at once (a rotated key works on its first token), but loads are
+//! single-flight and capped, so made-up key ids cannot turn into one request each; a failed load keeps
+//! the keys in hand, and a key gone from the source stops verifying after the next load.
 use std::{
     collections::HashMap,
     str::FromStr,
@@ -70,52 +72,93 @@ pub enum KeySource {
 /// re-checking its signature on every request (EdDSA: tens of microseconds) would dominate the cost of
 /// a request; a remembered token is only re-checked for expiry.
 const VERIFIED_CACHE_SIZE: usize = 10_000;
+/// The shortest time between two key loads caused by unknown `kid`s: a flood of made-up key ids costs
+/// the key source at most one request per second.
+pub const REFETCH_GAP: Duration = Duration::from_secs(1);
+/// How long a `kid` that a fresh load did not contain is refused without another load.
+pub const MISS_MEMORY: Duration = Duration::from_secs(60);
+/// How many such misses are remembered (beyond that the oldest are forgotten).
+const MISSES_MAX: usize = 1024;
+/// Largest remote JWKS document read.
+pub const JWKS_MAX_BYTES: usize = 256 * 1024;
+/// Longest a remote JWKS fetch may take.
+pub const JWKS_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A verified token: its claims and the key that signed it (so that it is forgotten with the key).
+struct Verified {
+    claims: Claims,
+    kid: Option<String>,
+}
+
+/// When keys were last loaded, and the key ids a load did not contain.
+#[derive(Default)]
+struct Loads {
+    /// When the last load (successful or not) started.
+    last_started: Option<Instant>,
+    misses: HashMap<String, Instant>,
+}
 
 /// Verifies Better Auth JWTs. Cheap to share (`Arc`).
 pub struct TokenVerifier {
-    /// Tokens whose signature and claims were verified, with their claims.
-    verified: RwLock<HashMap<String, Arc<Claims>>>,
+    /// Tokens whose signature and claims were verified.
+    verified: RwLock<HashMap<String, Arc<Verified>>>,
     issuer: String,
     audience: String,
     source: KeySource,
     keys: RwLock<HashMap<String, Arc<PublicKey>>>,
-    /// When keys were last (re)loaded; held across the load so refetches are single-flight.
-    last_refresh: tokio::sync::Mutex<Option<Instant>>,
-    min_refresh_interval: Duration,
+    /// Held across a load, so concurrent requests for unknown keys wait for one load (single flight).
+    loads: tokio::sync::Mutex<Loads>,
+    refetch_gap: Duration,
 }
 
 impl TokenVerifier {
     /// `issuer` and `audience` are both Better Auth's base URL origin.
     pub fn new(source: KeySource, issuer: &str, audience: &str) -> Self {
-        let min_refresh_interval = match source {
-            KeySource::Remote { .. } => Duration::from_secs(30),
-            // A local read is one indexed query; keys minted by another replica show up quickly.
-            _ => Duration::from_secs(2),
-        };
         Self {
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
             source,
             keys: RwLock::default(),
             verified: RwLock::default(),
-            last_refresh: tokio::sync::Mutex::new(None),
-            min_refresh_interval,
+            loads: tokio::sync::Mutex::default(),
+            refetch_gap: REFETCH_GAP,
         }
     }
 
     /// A remote source with a client that gives up after a few seconds.
     pub fn remote(url: &str, issuer: &str, audience: &str) -> Self {
         let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
+            .timeout(JWKS_FETCH_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("a default reqwest client builds");
         Self::new(KeySource::Remote { url: url.to_owned(), client }, issuer, audience)
     }
 
-    /// Overrides the shortest time between two refetches (tests use a short one).
-    pub fn with_min_refresh_interval(mut self, interval: Duration) -> Self {
-        self.min_refresh_interval = interval;
+    /// Overrides the shortest time between two loads caused by unknown key ids (tests use others).
+    pub fn with_refetch_gap(mut self, gap: Duration) -> Self {
+        self.refetch_gap = gap;
         self
+    }
+
+    /// Reloads the keys every `every` in the background (until the verifier is dropped), so that a
+    /// key published ahead of its first use is usually known before its first token arrives.
+    pub fn spawn_background_refresh(self: &Arc<Self>, every: Duration) {
+        if matches!(self.source, KeySource::Shared(_)) || every.is_zero() {
+            return;
+        }
+        let verifier = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                let Some(verifier) = verifier.upgrade() else { return };
+                let mut loads = verifier.loads.lock().await;
+                verifier.load_now(&mut loads).await;
+            }
+        });
     }
 
     /// Checks `token` and returns its claims.
@@ -124,24 +167,28 @@ impl TokenVerifier {
             return Err(TokenError::TooLarge);
         }
         let now = jsonwebtoken::get_current_timestamp();
-        if let Some(claims) = self.verified.read().expect("verified cache lock").get(token) {
+        if let Some(verified) = self.verified.read().expect("verified cache lock").get(token) {
             // Same bytes as a token whose signature already verified: only time can have changed.
-            return if claims.exp + LEEWAY_SECS > now { Ok((**claims).clone()) } else { Err(TokenError::Expired) };
+            return if unexpired(&verified.claims, now) {
+                Ok(verified.claims.clone())
+            } else {
+                Err(TokenError::Expired)
+            };
         }
-        let claims = self.verify_uncached(token).await?;
+        let (claims, kid) = self.verify_uncached(token).await?;
         let mut verified = self.verified.write().expect("verified cache lock");
         if verified.len() >= VERIFIED_CACHE_SIZE {
-            verified.retain(|_, claims| claims.exp + LEEWAY_SECS > now);
+            verified.retain(|_, entry| unexpired(&entry.claims, now));
             if verified.len() >= VERIFIED_CACHE_SIZE {
                 verified.clear();
             }
         }
-        verified.insert(token.to_owned(), Arc::new(claims.clone()));
+        verified.insert(token.to_owned(), Arc::new(Verified { claims: claims.clone(), kid }));
         Ok(claims)
     }
 
-    /// The full check: header, key, signature, claims.
-    async fn verify_uncached(&self, token: &str) -> Result<Claims, TokenError> {
+    /// The full check: header, key, signature, claims. Returns the claims and the signing key's id.
+    async fn verify_uncached(&self, token: &str) -> Result<(Claims, Option<String>), TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Malformed)?;
         let key = match &self.source {
             KeySource::Shared(secret) => {
@@ -157,10 +204,7 @@ impl TokenVerifier {
                 let kid = header.kid.as_deref().ok_or(TokenError::UnknownKey)?;
                 match self.cached(kid) {
                     Some(key) => key,
-                    None => {
-                        self.refresh_if_due().await;
-                        self.cached(kid).ok_or(TokenError::UnknownKey)?
-                    }
+                    None => self.key_after_load(kid).await.ok_or(TokenError::UnknownKey)?,
                 }
             }
         };
@@ -173,16 +217,52 @@ impl TokenVerifier {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
-        jsonwebtoken::decode::<Claims>(token, &key.key, &validation).map(|data| data.claims).map_err(
-            |error| match error.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
-                kind => TokenError::Invalid(format!("{kind:?}")),
-            },
-        )
+        let claims =
+            jsonwebtoken::decode::<Claims>(token, &key.key, &validation).map(|data| data.claims).map_err(|error| {
+                match error.kind() {
+                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                    kind => TokenError::Invalid(format!("{kind:?}")),
+                }
+            })?;
+        Ok((claims, header.kid))
     }
 
     fn cached(&self, kid: &str) -> Option<Arc<PublicKey>> {
         self.keys.read().expect("key cache lock").get(kid).cloned()
+    }
+
+    /// The key `kid` after a load that started after this call, so that a key published just now (a
+    /// rotation) is found on its first use. Loads are single-flight (callers waiting together share
+    /// one), at most one per [`REFETCH_GAP`], and a `kid` a load did not contain is refused without
+    /// another load for [`MISS_MEMORY`].
+    async fn key_after_load(&self, kid: &str) -> Option<Arc<PublicKey>> {
+        let arrived = Instant::now();
+        let mut loads = self.loads.lock().await;
+        if let Some(key) = self.cached(kid) {
+            return Some(key);
+        }
+        if loads.misses.get(kid).is_some_and(|at| at.elapsed() < MISS_MEMORY) {
+            return None;
+        }
+        // A load that started after this request arrived already answered it.
+        let answered = loads.last_started.is_some_and(|started| started >= arrived);
+        if !answered {
+            if let Some(wait) = loads.last_started.and_then(|at| self.refetch_gap.checked_sub(at.elapsed())) {
+                tokio::time::sleep(wait).await;
+            }
+            self.load_now(&mut loads).await;
+        }
+        let key = self.cached(kid);
+        if key.is_none() {
+            if loads.misses.len() >= MISSES_MAX {
+                loads.misses.retain(|_, at| at.elapsed() < MISS_MEMORY);
+                if loads.misses.len() >= MISSES_MAX {
+                    loads.misses.clear();
+                }
+            }
+            loads.misses.insert(kid.to_owned(), Instant::now());
+        }
+        key
     }
 
     /// Adds a key this process just created, so its tokens verify without a reload.
@@ -193,19 +273,22 @@ impl TokenVerifier {
         }
     }
 
-    /// Reloads keys unless that happened less than the minimum interval ago. Concurrent callers
-    /// wait for the one load in flight instead of starting their own.
-    pub async fn refresh_if_due(&self) {
-        let mut last = self.last_refresh.lock().await;
-        if last.is_some_and(|at| at.elapsed() < self.min_refresh_interval) {
-            return;
-        }
+    /// Loads the keys now (the caller holds `loads`). On success the key set is replaced: a key gone
+    /// from the source stops verifying, and so do the remembered tokens it signed. On failure the keys
+    /// in hand are kept, so that a brief outage of the source signs nobody out.
+    async fn load_now(&self, loads: &mut Loads) {
+        loads.last_started = Some(Instant::now());
         match self.load().await {
-            Ok(keys) => *self.keys.write().expect("key cache lock") = keys,
-            // Keep serving the keys we have: a brief outage must not log everyone out.
+            Ok(keys) => {
+                loads.misses.retain(|kid, _| !keys.contains_key(kid));
+                self.verified
+                    .write()
+                    .expect("verified cache lock")
+                    .retain(|_, entry| entry.kid.as_ref().is_none_or(|kid| keys.contains_key(kid)));
+                *self.keys.write().expect("key cache lock") = keys;
+            }
             Err(error) => tracing::warn!(%error, "could not reload JWT verification keys; keeping cached keys"),
         }
-        *last = Some(Instant::now());
     }
 
     async fn load(&self) -> Result<HashMap<String, Arc<PublicKey>>, String> {
@@ -222,12 +305,8 @@ impl TokenVerifier {
                 })
                 .collect(),
             KeySource::Remote { url, client } => {
-                let response = client.get(url).send().await.map_err(|e| e.to_string())?;
-                if !response.status().is_success() {
-                    return Err(format!("{url} answered {}", response.status()));
-                }
-                let document: Value = response.json().await.map_err(|e| e.to_string())?;
-                let keys = document["keys"].as_array().ok_or_else(|| format!("{url} returned no `keys`"))?;
+                let document = fetch_jwks(client, url).await?;
+                let keys = document["keys"].as_array().ok_or_else(|| "the JWKS has no `keys`".to_owned())?;
                 keys.iter()
                     .filter_map(|jwk| {
                         let kid = jwk["kid"].as_str()?;
@@ -238,6 +317,30 @@ impl TokenVerifier {
         };
         Ok(entries.into_iter().map(|(kid, key)| (kid, Arc::new(key))).collect())
     }
+}
+
+/// Whether `claims` are unexpired at `now` (with the leeway; an absurd `exp` cannot overflow).
+fn unexpired(claims: &Claims, now: u64) -> bool {
+    claims.exp.saturating_add(LEEWAY_SECS) > now
+}
+
+/// GETs a remote JWKS, reading at most [`JWKS_MAX_BYTES`]. Errors name no URL (it may hold a secret).
+async fn fetch_jwks(client: &reqwest::Client, url: &str) -> Result<Value, String> {
+    let mut response = client.get(url).send().await.map_err(|e| e.without_url().to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("the JWKS endpoint answered {}", response.status()));
+    }
+    if response.content_length().is_some_and(|length| length > JWKS_MAX_BYTES as u64) {
+        return Err(format!("the JWKS is larger than {JWKS_MAX_BYTES} bytes"));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.without_url().to_string())? {
+        if body.len() + chunk.len() > JWKS_MAX_BYTES {
+            return Err(format!("the JWKS is larger than {JWKS_MAX_BYTES} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body).map_err(|e| format!("the JWKS is not JSON: {e}"))
 }
 
 /// Decodes one JWKS entry; keys of algorithms outside the allow-list, or unreadable ones, are skipped.

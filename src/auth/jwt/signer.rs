@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::keys::{self, KeyError};
 use super::verifier::TokenVerifier;
+use crate::auth::session::user_fields;
 use crate::config::{Config, JwtAlg};
 use crate::db::{JwkRow, Store, StoreError};
 
@@ -73,6 +74,11 @@ pub struct JwtSigner {
     current: tokio::sync::Mutex<Option<Arc<SigningKey>>>,
 }
 
+/// The first `max` characters of `text`.
+fn prefix(text: &str, max: usize) -> &str {
+    text.char_indices().nth(max).map_or(text, |(end, _)| &text[..end])
+}
+
 fn jose(name: &str) -> Option<Algorithm> {
     match name {
         "EdDSA" => Some(Algorithm::EdDSA),
@@ -99,12 +105,15 @@ impl JwtSigner {
     pub async fn sign(&self, user: &TokenUser) -> Result<String, SignError> {
         let key = self.signing_key().await?;
         let iat = Utc::now().timestamp();
+        // Profile fields are bounded on the way in; these bounds also cover users stored before that
+        // (or by another Better Auth), so that no token outgrows what the verifier accepts.
+        let image = user.image.clone().filter(|image| image.len() <= user_fields::IMAGE_MAX);
         let payload = Payload {
             iat,
-            name: &user.name,
-            email: &user.email,
+            name: prefix(&user.name, user_fields::NAME_MAX),
+            email: prefix(&user.email, user_fields::EMAIL_MAX),
             email_verified: user.email_verified,
-            image: &user.image,
+            image: &image,
             created_at: crate::model::timestamp::format(&user.created_at),
             updated_at: crate::model::timestamp::format(&user.updated_at),
             id: &user.id,
@@ -116,7 +125,9 @@ impl JwtSigner {
         let mut header = Header::new(key.alg);
         header.typ = None;
         header.kid = key.kid.clone();
-        Ok(jsonwebtoken::encode(&header, &payload, &key.key)?)
+        let token = jsonwebtoken::encode(&header, &payload, &key.key)?;
+        debug_assert!(token.len() <= super::MAX_TOKEN_BYTES, "a signed token fits the verifier's limit");
+        Ok(token)
     }
 
     /// The JWKS Better Auth publishes: `{alg, crv, ...publicKey, kid}` per key, oldest first; expired
@@ -200,7 +211,7 @@ impl JwtSigner {
         let jose_alg = jose(generated.alg).expect("generated keys are asymmetric");
         let key = keys::encoding_key(&generated.private_jwk, jose_alg)?;
         let row = JwkRow {
-            id: super::ids::generate_id(),
+            id: crate::auth::ids::generate_id(),
             public_key: generated.public_jwk.clone(),
             private_key: keys::encrypt_private_key(&generated.private_jwk, &self.secret),
             created_at: Utc::now(),

@@ -3,7 +3,7 @@
 use rand::{RngCore, rngs::OsRng};
 use unicode_normalization::UnicodeNormalization;
 
-use super::constant_time_eq;
+use crate::auth::constant_time_eq;
 
 /// Shortest and longest password Better Auth accepts.
 pub const MIN_LENGTH: usize = 8;
@@ -33,30 +33,64 @@ pub fn verify_blocking(password: &str, stored: &str) -> bool {
     constant_time_eq(computed.as_bytes(), key_hex.to_ascii_lowercase().as_bytes())
 }
 
-/// At most this many hashes run at once: each takes 32 MiB (128·r·N bytes) and a core for ~70 ms, so
-/// a burst of sign-ins queues here instead of taking all memory and every core.
-fn hash_permits() -> &'static tokio::sync::Semaphore {
-    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    PERMITS.get_or_init(|| {
+/// How many hashes may wait for a core per core, on top of the one running on it. A flood of
+/// sign-ins beyond that is refused at once ([`Busy`]) instead of queueing minutes of work.
+const WAITING_PER_CORE: usize = 16;
+
+/// Too many password hashes are queued already; the caller should answer 503 with `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many password checks are waiting")]
+pub struct Busy;
+
+/// The hashing budget: `cores` hashes run at once (each takes 32 MiB, 128·r·N bytes, and a core for
+/// ~70 ms), and at most `WAITING_PER_CORE` times as many wait.
+struct HashQueue {
+    running: tokio::sync::Semaphore,
+    admitted: std::sync::atomic::AtomicUsize,
+    capacity: usize,
+}
+
+fn hash_queue() -> &'static HashQueue {
+    static QUEUE: std::sync::OnceLock<HashQueue> = std::sync::OnceLock::new();
+    QUEUE.get_or_init(|| {
         let cores = std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(1);
-        tokio::sync::Semaphore::new(cores)
+        HashQueue {
+            running: tokio::sync::Semaphore::new(cores),
+            admitted: std::sync::atomic::AtomicUsize::new(0),
+            capacity: cores * (1 + WAITING_PER_CORE),
+        }
     })
 }
 
-/// Runs one hashing job on the blocking pool, within the permit budget.
-async fn blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> T {
-    let _permit = hash_permits().acquire().await.expect("the semaphore is never closed");
-    tokio::task::spawn_blocking(job).await.expect("hashing does not panic")
+/// Gives its place in the queue back when the job ends (or its caller goes away).
+struct Admission(&'static HashQueue);
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.0.admitted.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// Runs one hashing job on the blocking pool, within the budget; [`Busy`] when the queue is full.
+async fn blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+    let queue = hash_queue();
+    if queue.admitted.fetch_add(1, std::sync::atomic::Ordering::AcqRel) >= queue.capacity {
+        queue.admitted.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+        return Err(Busy);
+    }
+    let _admission = Admission(queue);
+    let _permit = queue.running.acquire().await.expect("the semaphore is never closed");
+    Ok(tokio::task::spawn_blocking(job).await.expect("hashing does not panic"))
 }
 
 /// Hashes `password` on the blocking pool.
-pub async fn hash(password: String) -> String {
+pub async fn hash(password: String) -> Result<String, Busy> {
     blocking(move || hash_blocking(&password)).await
 }
 
 /// Checks `password` against `stored` on the blocking pool. With no stored hash (unknown email) it
 /// still spends one hash, so the response time does not tell whether the account exists.
-pub async fn verify(password: String, stored: Option<String>) -> bool {
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Busy> {
     blocking(move || match stored {
         Some(stored) => verify_blocking(&password, &stored),
         None => {

@@ -1,5 +1,5 @@
-//! Better Auth's production rate limits, per client address and fixed 10-second window: sign-in and
-//! sign-up 3 requests, every other auth endpoint 100.
+//! Better Auth's production rate limits, per client (IPv6: per /64) and fixed 10-second window:
+//! sign-in and sign-up 3 requests, every other auth endpoint 100.
 use std::{
     collections::HashMap,
     net::IpAddr,
@@ -30,6 +30,7 @@ impl RateLimiter {
         if windows.len() > 10_000 {
             windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
         }
+        let client = client.map(crate::auth::client::rate_key);
         let (start, count) = windows.entry((client, bucket)).or_insert((now, 0));
         if now.duration_since(*start) >= WINDOW {
             *start = now;
@@ -41,19 +42,6 @@ impl RateLimiter {
         }
         *count += 1;
         Ok(())
-    }
-}
-
-/// The client's address, when the server was started with connect info (tests may not be).
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub Option<IpAddr>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let info = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
-        Ok(ClientAddr(info.map(|info| info.0.ip())))
     }
 }
 

@@ -1,0 +1,10 @@
+//! JSON Web Tokens: key formats (`keys`), issuing (`signer`), verifying (`verifier`) and the
+//! `AuthUser` extractor that turns a request's `Authorization: Bearer` into a user (`extractor`).
+mod extractor;
+pub mod keys;
+mod signer;
+mod verifier;
+
+pub use extractor::{AuthUser, bearer_token};
+pub use signer::{JwtSigner, SignError, TokenUser};
+pub use verifier::{ASYMMETRIC, Claims, KeySource, MAX_TOKEN_BYTES, TokenError, TokenVerifier};

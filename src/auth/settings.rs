@@ -1,0 +1,30 @@
+//! `AuthSettings`: what the auth endpoints need besides the store and the signer.
+use super::client::{ClientAddr, TrustedProxies};
+use super::external::UpstreamSessions;
+use super::routes::origin::TrustedOrigins;
+use super::routes::rate_limit::RateLimiter;
+use super::session::cookie::CookieConfig;
+
+/// What the embedded Better Auth needs besides the store and the signer.
+pub struct AuthSettings {
+    pub cookies: CookieConfig,
+    pub trusted: TrustedOrigins,
+    pub limiter: RateLimiter,
+    pub rate_limit: bool,
+    /// The reverse proxies whose `X-Forwarded-For` names the client.
+    pub proxies: TrustedProxies,
+    /// External mode: where sessions live instead of the local database.
+    pub upstream: Option<UpstreamSessions>,
+}
+
+impl AuthSettings {
+    /// Counts a request from `client` to the auth endpoint `path` against that endpoint's limit (when
+    /// limits are on). `Err` carries the seconds to wait.
+    pub fn admit(&self, client: ClientAddr, path: &str) -> Result<(), u64> {
+        if !self.rate_limit {
+            return Ok(());
+        }
+        let (bucket, max) = super::routes::rate_limit::rule(path);
+        self.limiter.check(client.0, bucket, max)
+    }
+}

@@ -7,6 +7,7 @@ mod auth;
 mod crud;
 mod errors;
 mod isolation;
+mod limits;
 mod listing;
 mod remote_jwks;
 mod resilience;

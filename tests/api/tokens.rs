@@ -192,3 +192,15 @@ async fn hs256_mode_accepts_secret_signed_tokens_and_refuses_asymmetric_ones() {
     .unwrap();
     assert_invalid(&app, &user.id, &wrong_secret, "HS256 with another secret").await;
 }
+
+#[tokio::test]
+async fn a_token_with_an_absurd_expiry_is_answered_not_crashed_on() {
+    let app = TestApp::spawn().await;
+    let mut claims = app.claims("u1");
+    claims["exp"] = json!(u64::MAX);
+    let token = app.sign_raw(|_| {}, &claims).await;
+    for attempt in ["first (verified)", "second (from the verified-token cache)"] {
+        let response = app.client.get(app.url("/api/u1/tasks")).bearer_auth(&token).send().await.unwrap();
+        assert_ne!(response.status(), 500, "{attempt}");
+    }
+}

@@ -4,8 +4,9 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use crate::auth::{
-    AuthSettings, JwtSigner, KeySource, TokenVerifier, UpstreamSessions,
+    AuthSettings, JwtSigner, KeySource, TokenVerifier,
     client::TrustedProxies,
+    provider::Provider,
     routes::{origin::TrustedOrigins, rate_limit::RateLimiter},
     session::cookie::CookieConfig,
 };
@@ -51,7 +52,7 @@ impl AppState {
             limiter: RateLimiter::default(),
             rate_limit: config.rate_limit,
             proxies: TrustedProxies::new(&config.trusted_proxies),
-            upstream: config.upstream.as_deref().map(UpstreamSessions::new),
+            provider: Provider::new(config.upstream.as_deref()),
         });
         Self { config: Arc::new(config), store, verifier, signer, auth }
     }

@@ -1,8 +1,7 @@
 //! The task service: the one place that reads and writes tasks. Every function takes the
 //! authenticated user's id and scopes everything by it; the REST handlers and the UI's server
 //! functions both call these.
-use chrono::{DateTime, Utc};
-
+use crate::clock::now;
 use crate::db::{Store, StoreError, TaskCounts, TaskPage};
 use crate::model::{FieldError, NewTask, Task, TaskPatch, TaskQuery, TaskReplace};
 
@@ -20,11 +19,6 @@ pub enum TaskError {
 }
 
 type Result<T> = std::result::Result<T, TaskError>;
-
-/// Now, to the millisecond (what the API shows), so a stored task reads back exactly as returned.
-pub fn now() -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).expect("the current time is representable")
-}
 
 #[tracing::instrument(skip_all)]
 pub async fn list(store: &Store, user_id: &str, query: &TaskQuery) -> Result<TaskPage> {

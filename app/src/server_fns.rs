@@ -100,7 +100,7 @@ mod server {
                 id: user.id,
             }))
         } else {
-            let user = ticklist::auth::session::current_user(state, &parts.headers).await;
+            let user = ticklist::auth::current_user(state, &parts.headers).await;
             Ok(user.map(|user| Viewer { id: user.id, name: user.name, email: user.email }))
         }
     }

@@ -10,6 +10,7 @@ mod error;
 pub mod external;
 pub mod ids;
 pub mod jwt;
+pub mod provider;
 pub mod routes;
 pub mod session;
 mod settings;
@@ -17,10 +18,15 @@ mod settings;
 pub use error::AuthError;
 pub use external::UpstreamSessions;
 pub use jwt::{
-    ASYMMETRIC, AuthUser, Claims, JwtSigner, KeySource, MAX_TOKEN_BYTES, SignError, TokenError, TokenUser,
-    TokenVerifier, bearer_token, keys,
+    ASYMMETRIC, AuthRejection, AuthUser, Claims, JwtSigner, KeySource, MAX_TOKEN_BYTES, SignError, TokenError,
+    TokenUser, TokenVerifier, bearer_token, keys,
 };
 pub use settings::AuthSettings;
+
+/// The signed-in user of a request, by its session cookie (wherever sessions live).
+pub async fn current_user(state: &crate::AppState, headers: &axum::http::HeaderMap) -> Option<crate::db::UserRow> {
+    state.auth.provider.current_user(state, headers).await
+}
 
 /// Compares two byte strings in time that depends only on their lengths.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

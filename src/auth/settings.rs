@@ -1,6 +1,6 @@
 //! `AuthSettings`: what the auth endpoints need besides the store and the signer.
 use super::client::{ClientAddr, TrustedProxies};
-use super::external::UpstreamSessions;
+use super::provider::Provider;
 use super::routes::origin::TrustedOrigins;
 use super::routes::rate_limit::RateLimiter;
 use super::session::cookie::CookieConfig;
@@ -13,8 +13,8 @@ pub struct AuthSettings {
     pub rate_limit: bool,
     /// The reverse proxies whose `X-Forwarded-For` names the client.
     pub proxies: TrustedProxies,
-    /// External mode: where sessions live instead of the local database.
-    pub upstream: Option<UpstreamSessions>,
+    /// Where sessions live: here, or in an external Better Auth.
+    pub provider: Provider,
 }
 
 impl AuthSettings {

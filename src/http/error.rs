@@ -6,7 +6,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::auth::TokenError;
+use crate::auth::AuthRejection;
 use crate::db::StoreError;
 use crate::model::{FieldError, Problem};
 use crate::tasks::TaskError;
@@ -16,15 +16,9 @@ const RETRY_AFTER_SECS: &str = "5";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// No bearer token was sent.
-    #[error("authentication required")]
-    MissingToken,
-    /// A bearer token was sent but is not acceptable.
-    #[error("invalid token: {0}")]
-    InvalidToken(#[from] TokenError),
-    /// The token's user may not act on this path's user.
-    #[error("forbidden")]
-    Forbidden,
+    /// No acceptable bearer token, or one for another user (auth's own rejection and response).
+    #[error(transparent)]
+    Auth(#[from] AuthRejection),
     #[error("not found")]
     NotFound,
     /// Malformed request: bad JSON, wrong types, bad query or path parameters.
@@ -47,8 +41,7 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::MissingToken | AppError::InvalidToken(_) => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Auth(rejection) => rejection.status(),
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(..) => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -63,10 +56,7 @@ impl AppError {
     pub fn problem(&self) -> Problem {
         let status = self.status();
         let detail: Option<String> = match self {
-            AppError::MissingToken => Some("an Authorization: Bearer token is required".into()),
-            AppError::InvalidToken(TokenError::Expired) => Some("the access token has expired".into()),
-            AppError::InvalidToken(_) => Some("the access token is invalid".into()),
-            AppError::Forbidden => Some("this token's user may not access this user's tasks".into()),
+            AppError::Auth(rejection) => return rejection.problem(),
             AppError::NotFound => Some("no such task".into()),
             AppError::BadRequest(detail, _) => Some(detail.clone()),
             AppError::UnsupportedMediaType => Some("the body must be JSON (content-type: application/json)".into()),
@@ -88,18 +78,12 @@ impl IntoResponse for AppError {
         match &self {
             AppError::Internal(cause) => tracing::error!(%cause, "request failed"),
             AppError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
-            AppError::InvalidToken(reason) => tracing::debug!(%reason, "token refused"),
+            AppError::Auth(rejection) => return rejection.clone().into_response(),
             _ => {}
         }
         let mut response = self.problem().into_response();
         let headers = response.headers_mut();
         match &self {
-            AppError::MissingToken => {
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            AppError::InvalidToken(_) => {
-                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(r#"Bearer error="invalid_token""#));
-            }
             AppError::Unavailable(_) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
             }

@@ -25,8 +25,8 @@ use tower_http::{
 use crate::AppState;
 pub use error::AppError;
 
-/// Largest JSON body the API accepts.
-pub const BODY_LIMIT: usize = 64 * 1024;
+/// Largest body any route accepts (REST, auth, forms, server functions).
+pub const BODY_LIMIT: usize = crate::auth::provider::BODY_LIMIT;
 /// Longest a request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -45,24 +45,9 @@ pub fn api_router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(middleware::problem_bodies))
-        .nest_service("/api/auth", auth_service(&state))
-        .merge(forms::router().layer(DefaultBodyLimit::max(BODY_LIMIT)))
+        .nest_service("/api/auth", state.auth.provider.service(&state))
+        .merge(forms::router().merge(crate::auth::routes::forms::router()).layer(DefaultBodyLimit::max(BODY_LIMIT)))
         .with_state(state)
-}
-
-/// The embedded Better Auth, or a proxy to the external one when `BETTER_AUTH_UPSTREAM` is set.
-fn auth_service(state: &AppState) -> Router {
-    match &state.config.upstream {
-        Some(upstream) => crate::auth::external::proxy::router(upstream, state.clone()),
-        None => {
-            let routes = crate::auth::routes::router(state.clone())
-                .layer(DefaultBodyLimit::max(BODY_LIMIT))
-                .with_state(state.clone());
-            Router::new().fallback_service(
-                tower::ServiceBuilder::new().map_response(crate::auth::routes::drop_allow_on_404).service(routes),
-            )
-        }
-    }
 }
 
 /// Wraps a whole app (API and UI) in the shared middleware (innermost first): panic recovery,

@@ -29,7 +29,7 @@ fn draft(title: &str) -> TaskDraft {
 
 async fn a_task_round_trips_every_field(backend: Backend) {
     let (store, _db) = store(backend).await;
-    let now = tasks::now();
+    let now = ticklist::clock::now();
     let full = TaskDraft {
         title: "Ünïcode ✓".into(),
         description: Some("line 1\nline 2".into()),
@@ -47,12 +47,13 @@ async fn a_task_round_trips_every_field(backend: Backend) {
 
 async fn every_read_and_write_is_scoped_by_user(backend: Backend) {
     let (store, _db) = store(backend).await;
-    let task = store.insert_task("owner", &draft("mine"), tasks::now()).await.unwrap();
+    let task = store.insert_task("owner", &draft("mine"), ticklist::clock::now()).await.unwrap();
     assert_eq!(store.get_task("intruder", task.id).await.unwrap(), None);
-    let changed = store.update_task("intruder", task.id, tasks::now(), |_| Some(draft("stolen"))).await.unwrap();
+    let changed =
+        store.update_task("intruder", task.id, ticklist::clock::now(), |_| Some(draft("stolen"))).await.unwrap();
     assert_eq!(changed, None);
     assert!(!store.delete_task("intruder", task.id).await.unwrap());
-    assert_eq!(store.set_all_completed("intruder", true, tasks::now()).await.unwrap(), 0);
+    assert_eq!(store.set_all_completed("intruder", true, ticklist::clock::now()).await.unwrap(), 0);
     assert_eq!(store.delete_completed("intruder").await.unwrap(), 0);
     assert_eq!(store.list_tasks("intruder", &TaskQuery::default()).await.unwrap().total, 0);
     assert_eq!(store.get_task("owner", task.id).await.unwrap().unwrap(), task);
@@ -60,7 +61,7 @@ async fn every_read_and_write_is_scoped_by_user(backend: Backend) {
 
 async fn an_update_that_changes_nothing_keeps_updated_at(backend: Backend) {
     let (store, _db) = store(backend).await;
-    let task = store.insert_task("u", &draft("same"), tasks::now()).await.unwrap();
+    let task = store.insert_task("u", &draft("same"), ticklist::clock::now()).await.unwrap();
     let later = task.updated_at + chrono::Duration::seconds(5);
     let same = store.update_task("u", task.id, later, |_| Some(draft("same"))).await.unwrap().unwrap();
     assert_eq!(same.updated_at, task.updated_at);
@@ -71,12 +72,16 @@ async fn an_update_that_changes_nothing_keeps_updated_at(backend: Backend) {
 
 async fn changing_tags_changes_what_the_tag_filter_finds(backend: Backend) {
     let (store, _db) = store(backend).await;
-    let task =
-        store.insert_task("u", &TaskDraft { tags: vec!["old".into()], ..draft("t") }, tasks::now()).await.unwrap();
+    let task = store
+        .insert_task("u", &TaskDraft { tags: vec!["old".into()], ..draft("t") }, ticklist::clock::now())
+        .await
+        .unwrap();
     let by_tag = |tag: &str| TaskQuery { tags: vec![tag.into()], ..TaskQuery::default() };
     assert_eq!(store.list_tasks("u", &by_tag("old")).await.unwrap().total, 1);
     store
-        .update_task("u", task.id, tasks::now(), |t| Some(TaskDraft { tags: vec!["new".into()], ..draft(&t.title) }))
+        .update_task("u", task.id, ticklist::clock::now(), |t| {
+            Some(TaskDraft { tags: vec!["new".into()], ..draft(&t.title) })
+        })
         .await
         .unwrap();
     assert_eq!(store.list_tasks("u", &by_tag("old")).await.unwrap().total, 0);
@@ -89,7 +94,11 @@ async fn counts_stay_in_step_with_every_kind_of_write(backend: Backend) {
     for i in 0..6 {
         ids.push(
             store
-                .insert_task("u", &TaskDraft { completed: i % 3 == 0, ..draft(&format!("t{i}")) }, tasks::now())
+                .insert_task(
+                    "u",
+                    &TaskDraft { completed: i % 3 == 0, ..draft(&format!("t{i}")) },
+                    ticklist::clock::now(),
+                )
                 .await
                 .unwrap()
                 .id,
@@ -105,10 +114,10 @@ async fn counts_stay_in_step_with_every_kind_of_write(backend: Backend) {
     assert_eq!((counts.total, counts.completed, counts.pending()), (6, 2, 4));
     store.delete_task("u", ids[0]).await.unwrap();
     assert_eq!((count("all").await, count("completed").await), (5, 1));
-    store.set_all_completed("u", true, tasks::now()).await.unwrap();
+    store.set_all_completed("u", true, ticklist::clock::now()).await.unwrap();
     assert_eq!((count("completed").await, count("pending").await), (5, 0));
     store
-        .update_task("u", ids[1], tasks::now(), |t| Some(TaskDraft { completed: false, ..draft(&t.title) }))
+        .update_task("u", ids[1], ticklist::clock::now(), |t| Some(TaskDraft { completed: false, ..draft(&t.title) }))
         .await
         .unwrap();
     assert_eq!(count("pending").await, 1);
@@ -123,7 +132,7 @@ async fn counts_stay_in_step_with_every_kind_of_write(backend: Backend) {
 
 async fn concurrent_toggles_of_one_task_lose_no_update(backend: Backend) {
     let (store, _db) = store(backend).await;
-    let task = store.insert_task("u", &draft("busy"), tasks::now()).await.unwrap();
+    let task = store.insert_task("u", &draft("busy"), ticklist::clock::now()).await.unwrap();
     let mut handles = Vec::new();
     for _ in 0..20 {
         let store = store.clone();
@@ -140,9 +149,12 @@ async fn concurrent_toggles_of_one_task_lose_no_update(backend: Backend) {
 
 async fn search_folds_unicode_case_and_escapes_wildcards(backend: Backend) {
     let (store, _db) = store(backend).await;
-    store.insert_task("u", &TaskDraft { description: Some("ÉCOLE".into()), ..draft("a") }, tasks::now()).await.unwrap();
-    store.insert_task("u", &draft("50% off"), tasks::now()).await.unwrap();
-    store.insert_task("u", &draft("500 off"), tasks::now()).await.unwrap();
+    store
+        .insert_task("u", &TaskDraft { description: Some("ÉCOLE".into()), ..draft("a") }, ticklist::clock::now())
+        .await
+        .unwrap();
+    store.insert_task("u", &draft("50% off"), ticklist::clock::now()).await.unwrap();
+    store.insert_task("u", &draft("500 off"), ticklist::clock::now()).await.unwrap();
     let search = |q: &str| TaskQuery { q: Some(q.into()), ..TaskQuery::default() };
     assert_eq!(store.list_tasks("u", &search("école")).await.unwrap().total, 1);
     assert_eq!(store.list_tasks("u", &search("50%")).await.unwrap().tasks[0].title, "50% off");
@@ -155,7 +167,10 @@ async fn sorting_is_the_same_on_both_backends(backend: Backend) {
         [("b", Some(2), Priority::Low), ("A", None, Priority::High), ("c", Some(1), Priority::Medium)]
     {
         let due_date = due.map(|d| NaiveDate::from_ymd_opt(2026, 1, d).unwrap());
-        store.insert_task("u", &TaskDraft { due_date, priority, ..draft(title) }, tasks::now()).await.unwrap();
+        store
+            .insert_task("u", &TaskDraft { due_date, priority, ..draft(title) }, ticklist::clock::now())
+            .await
+            .unwrap();
     }
     let titles = |raw: &str| {
         let store = store.clone();
@@ -176,7 +191,7 @@ async fn migrations_can_run_again(backend: Backend) {
 
 async fn jwks_rows_round_trip(backend: Backend) {
     let (store, _db) = store(backend).await;
-    let created_at = tasks::now();
+    let created_at = ticklist::clock::now();
     let row = JwkRow {
         id: "kid1".into(),
         public_key: r#"{"kty":"OKP"}"#.into(),
@@ -203,10 +218,14 @@ async fn the_json_page_equals_the_typed_page(backend: Backend) {
         completed: true,
         ..draft("full")
     };
-    store.insert_task("u", &with_everything, tasks::now()).await.unwrap();
+    store.insert_task("u", &with_everything, ticklist::clock::now()).await.unwrap();
     for i in 0..5 {
         store
-            .insert_task("u", &TaskDraft { priority: Priority::ALL[i % 3], ..draft(&format!("t{i}")) }, tasks::now())
+            .insert_task(
+                "u",
+                &TaskDraft { priority: Priority::ALL[i % 3], ..draft(&format!("t{i}")) },
+                ticklist::clock::now(),
+            )
             .await
             .unwrap();
     }

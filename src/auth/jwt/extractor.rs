@@ -7,8 +7,8 @@ use axum::{
     http::{header::AUTHORIZATION, request::Parts},
 };
 
+use super::rejection::AuthRejection;
 use super::verifier::{TokenError, TokenVerifier};
-use crate::http::error::AppError;
 
 /// The user a verified token speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,11 +21,11 @@ pub struct AuthUser {
 
 impl AuthUser {
     /// Refuses (403) when the path names another user than the token's.
-    pub fn require(&self, path_user_id: &str) -> Result<(), AppError> {
+    pub fn require(&self, path_user_id: &str) -> Result<(), AuthRejection> {
         if crate::auth::constant_time_eq(self.id.as_bytes(), path_user_id.as_bytes()) {
             Ok(())
         } else {
-            Err(AppError::Forbidden)
+            Err(AuthRejection::Forbidden)
         }
     }
 }
@@ -57,10 +57,10 @@ where
     Arc<TokenVerifier>: FromRef<S>,
     S: Send + Sync,
 {
-    type Rejection = AppError;
+    type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let token = bearer_token(parts)?.ok_or(AppError::MissingToken)?;
+        let token = bearer_token(parts)?.ok_or(AuthRejection::MissingToken)?;
         let verifier = Arc::<TokenVerifier>::from_ref(state);
         let claims = verifier.verify(token).await?;
         Ok(AuthUser { id: claims.sub, name: claims.name, email: claims.email })

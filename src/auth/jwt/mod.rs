@@ -2,9 +2,11 @@
 //! `AuthUser` extractor that turns a request's `Authorization: Bearer` into a user (`extractor`).
 mod extractor;
 pub mod keys;
+mod rejection;
 mod signer;
 mod verifier;
 
 pub use extractor::{AuthUser, bearer_token};
+pub use rejection::AuthRejection;
 pub use signer::{JwtSigner, SignError, TokenUser};
 pub use verifier::{ASYMMETRIC, Claims, KeySource, MAX_TOKEN_BYTES, TokenError, TokenVerifier};

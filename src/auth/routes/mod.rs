@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 mod body;
+pub mod forms;
 pub mod origin;
 pub mod rate_limit;
 

@@ -70,7 +70,7 @@ async fn new_session(
     remember: bool,
     meta: &ClientMeta,
 ) -> Result<SessionRow, AuthError> {
-    let now = crate::tasks::now();
+    let now = crate::clock::now();
     let lifetime = if remember { SESSION_MAX_AGE } else { SHORT_SESSION };
     let session = SessionRow {
         expires_at: now + Duration::seconds(lifetime),
@@ -109,7 +109,7 @@ pub async fn sign_up(
         return Err(AuthError::user_exists());
     }
     let hash = password::hash(password).await?;
-    let now = crate::tasks::now();
+    let now = crate::clock::now();
     let user =
         UserRow { name, email, email_verified: false, image, created_at: now, updated_at: now, id: generate_id() };
     match state.store.create_user(&user, &generate_id(), &hash).await {
@@ -174,7 +174,7 @@ pub async fn lookup(state: &AppState, headers: &HeaderMap, allow_refresh: bool) 
         return Ok(SessionLookup::Absent);
     };
     let Some((session, user)) = state.store.session_by_token(&token).await? else { return Ok(SessionLookup::Dead) };
-    let now = crate::tasks::now();
+    let now = crate::clock::now();
     if session.expires_at <= now {
         state.store.delete_session(&token).await?;
         return Ok(SessionLookup::Dead);
@@ -188,18 +188,6 @@ pub async fn lookup(state: &AppState, headers: &HeaderMap, allow_refresh: bool) 
         return Ok(SessionLookup::Live { session: Box::new(session), user: Box::new(user), refreshed: true });
     }
     Ok(SessionLookup::Live { session: Box::new(session), user: Box::new(user), refreshed: false })
-}
-
-/// The signed-in user of a request, by session cookie (for server-side rendering); in external mode
-/// the upstream Better Auth is asked.
-pub async fn current_user(state: &AppState, headers: &HeaderMap) -> Option<UserRow> {
-    if let Some(upstream) = &state.auth.upstream {
-        return upstream.user(headers).await;
-    }
-    match lookup(state, headers, false).await {
-        Ok(SessionLookup::Live { user, .. }) => Some(*user),
-        _ => None,
-    }
 }
 
 /// Ends the request's session (if any).

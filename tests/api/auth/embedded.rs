@@ -330,13 +330,13 @@ async fn server_side_rendering_resolves_the_user_from_the_session_cookie() {
     let cookie = session_cookie(&app.sign_up(&email(), "password123").await);
     let mut headers = axum::http::HeaderMap::new();
     headers.insert("cookie", cookie.parse().unwrap());
-    let user = ticklist::auth::session::current_user(&app.state, &headers).await.expect("signed in");
+    let user = ticklist::auth::current_user(&app.state, &headers).await.expect("signed in");
     assert_eq!(user.name, "Flow User");
     headers.insert(
         "cookie",
         "better-auth.session_token=forged.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".parse().unwrap(),
     );
-    assert!(ticklist::auth::session::current_user(&app.state, &headers).await.is_none());
+    assert!(ticklist::auth::current_user(&app.state, &headers).await.is_none());
 }
 
 #[tokio::test]

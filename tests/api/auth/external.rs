@@ -50,7 +50,7 @@ async fn external_mode_resolves_the_session_cookie_through_the_upstream() {
     let mut headers = axum::http::HeaderMap::new();
     headers.insert("cookie", cookie.parse().unwrap());
 
-    let user = ticklist::auth::session::current_user(&app.state, &headers).await.expect("signed in upstream");
+    let user = ticklist::auth::current_user(&app.state, &headers).await.expect("signed in upstream");
     assert_eq!((user.name.as_str(), user.email.as_str()), ("Flow User", address.as_str()));
     assert!(app.state.store.user_by_email(&address).await.unwrap().is_none(), "no local copy of the user");
 
@@ -63,8 +63,8 @@ async fn external_mode_resolves_the_session_cookie_through_the_upstream() {
         .await
         .unwrap();
     assert_eq!(signed_out.status(), 200);
-    assert!(ticklist::auth::session::current_user(&app.state, &headers).await.is_none(), "signed out upstream");
-    assert!(ticklist::auth::session::current_user(&app.state, &axum::http::HeaderMap::new()).await.is_none());
+    assert!(ticklist::auth::current_user(&app.state, &headers).await.is_none(), "signed out upstream");
+    assert!(ticklist::auth::current_user(&app.state, &axum::http::HeaderMap::new()).await.is_none());
 }
 
 #[tokio::test]
@@ -84,7 +84,7 @@ async fn external_mode_no_javascript_forms_sign_up_sign_out_and_sign_in_on_the_u
         async move {
             let mut headers = axum::http::HeaderMap::new();
             headers.insert("cookie", cookie.parse().unwrap());
-            ticklist::auth::session::current_user(&state, &headers).await
+            ticklist::auth::current_user(&state, &headers).await
         }
     };
     let address = email();

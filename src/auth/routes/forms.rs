@@ -1,0 +1,117 @@
+//! The no-JavaScript sign-in, sign-up and sign-out forms: plain HTML form posts answered with 303
+//! redirects, through the same [`Provider`](crate::auth::provider::Provider) as everything else, with
+//! Better Auth's origin rules against CSRF and the sign-in rate limit.
+use axum::{
+    Form, Router,
+    extract::State,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::post,
+};
+use serde::Deserialize;
+
+use super::{origin, with_cookies};
+use crate::AppState;
+use crate::auth::{AuthError, client::ClientAddr};
+
+/// The form routes (merged at the root).
+pub fn router() -> Router<AppState> {
+    Router::new().route("/sign-in", post(sign_in)).route("/sign-up", post(sign_up)).route("/sign-out", post(sign_out))
+}
+
+/// A 303 to `location` that sets `cookies`.
+pub fn see_other(location: &str, cookies: impl IntoIterator<Item = String>) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    with_cookies(response, cookies)
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// Back to the form with an error code (and what was typed, except the password).
+fn back(page: &str, error: &AuthError, email: &str, next: &str) -> Response {
+    let code =
+        if error.status == StatusCode::TOO_MANY_REQUESTS { "RATE_LIMITED" } else { error.code.unwrap_or("ERROR") };
+    see_other(&format!("{page}?error={code}&email={}&next={}", encode(email), encode(next)), [])
+}
+
+/// The checks every sign-in and sign-up post passes first: the origin rules, then the `/sign-in`
+/// rate limit shared with the JSON endpoint (a form post counts as a sign-in attempt).
+fn admit(state: &AppState, client: ClientAddr, headers: &HeaderMap) -> Result<(), AuthError> {
+    origin::check_login_request(headers, &state.auth.trusted)?;
+    state.auth.admit(client, "/sign-in").map_err(|_| AuthError {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        message: String::new(),
+        code: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    email: String,
+    password: String,
+    #[serde(rename = "rememberMe", default)]
+    remember_me: Option<String>,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let next = crate::redirect::next_or_home(form.next.as_deref());
+    let remember = form.remember_me.is_some();
+    let result = match admit(&state, client, &headers) {
+        Ok(()) => state.auth.provider.sign_in(&state, client, &headers, &form.email, form.password, remember).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(cookies) => see_other(&next, cookies),
+        Err(error) => back("/sign-in", &error, &form.email, &next),
+    }
+}
+
+#[derive(Deserialize)]
+struct SignUpForm {
+    name: String,
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+async fn sign_up(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<SignUpForm>,
+) -> Response {
+    let next = crate::redirect::next_or_home(form.next.as_deref());
+    let name = form.name.trim();
+    let result = match admit(&state, client, &headers) {
+        Ok(()) if name.is_empty() => Err(AuthError::validation("[body.name] Invalid input")),
+        Ok(()) => state.auth.provider.sign_up(&state, client, &headers, name, &form.email, form.password).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(cookies) => see_other(&next, cookies),
+        Err(error) => back("/sign-up", &error, &form.email, &next),
+    }
+}
+
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(error) = origin::check_cookie_request(&headers, &state.auth.trusted) {
+        return error.into_response();
+    }
+    match state.auth.provider.sign_out(&state, &headers).await {
+        Ok(cleared) => see_other("/sign-in", cleared),
+        Err(error) => error.into_response(),
+    }
+}

@@ -8,7 +8,7 @@ use crate::auth::{
     client::TrustedProxies,
     provider::Provider,
     routes::{origin::TrustedOrigins, rate_limit::RateLimiter},
-    session::cookie::CookieConfig,
+    session::{cookie::CookieConfig, password::HashQueue},
 };
 use crate::config::{Config, JwtAlg};
 use crate::db::{Store, StoreError};
@@ -51,6 +51,7 @@ impl AppState {
             trusted: TrustedOrigins::new(&origin, &config.trusted_origins),
             limiter: RateLimiter::default(),
             rate_limit: config.rate_limit,
+            hashes: HashQueue::default(),
             proxies: TrustedProxies::new(&config.trusted_proxies),
             provider: Provider::new(config.upstream.as_deref()),
         });

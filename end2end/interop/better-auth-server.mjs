@@ -6,6 +6,12 @@
 //   BETTER_AUTH_SECRET   signs session cookies, encrypts the JWKS private keys (>= 32 chars) required
 //   DATABASE_FILE        SQLite file (better-sqlite3); created when missing                required
 //   TRUSTED_ORIGINS      comma-separated extra trusted origins                            optional
+//   JWKS_ROTATION_INTERVAL  seconds: the jwt() plugin's jwks.rotationInterval (a signing key
+//                        expires that long after it was made; the next JWT is signed with a new
+//                        key, a new `kid`), with jwks.gracePeriod 600 s (JWKS_GRACE_PERIOD)        optional
+//   JWKS_GRACE_PERIOD    seconds an expired key stays in /jwks (only with a rotation interval)  optional
+//   JWT_EXPIRATION_TIME  the jwt() plugin's jwt.expirationTime, e.g. "10s" (default 15m)       optional
+//   LOG_REQUESTS         "1": print `interop-ba: request <METHOD> <url>` for every request      optional
 //
 // At start it plans the schema with `getMigrations` and runs the plan, then prints one line
 //   interop-ba: migrations {"toBeCreated":[...],"toBeAdded":[...],"toBeAddedIndexes":[...]}
@@ -38,6 +44,27 @@ const trustedOrigins = (process.env.TRUSTED_ORIGINS ?? '')
   .map((origin) => origin.trim())
   .filter(Boolean);
 
+/** A whole number of seconds from the environment, or undefined when the variable is not set. */
+function optionalSeconds(name) {
+  const text = process.env[name];
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    console.error(`interop-ba: ${name} must be a positive whole number of seconds, not ${JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const rotationInterval = optionalSeconds('JWKS_ROTATION_INTERVAL');
+const gracePeriod = optionalSeconds('JWKS_GRACE_PERIOD') ?? 600;
+const expirationTime = process.env.JWT_EXPIRATION_TIME || undefined;
+const logRequests = process.env.LOG_REQUESTS === '1';
+const jwtOptions = {
+  ...(rotationInterval ? { jwks: { rotationInterval, gracePeriod } } : {}),
+  ...(expirationTime ? { jwt: { expirationTime } } : {}),
+};
+
 const database = new Database(databaseFile);
 // Another process (Ticklist) may write to the same file: wait for its locks instead of failing.
 database.pragma('busy_timeout = 5000');
@@ -48,7 +75,7 @@ const options = {
   trustedOrigins,
   database,
   emailAndPassword: { enabled: true },
-  plugins: [jwt()],
+  plugins: [jwt(jwtOptions)],
   telemetry: { enabled: false },
   logger: { level: 'warn' },
 };
@@ -68,6 +95,7 @@ const auth = betterAuth(options);
 const authHandler = toNodeHandler(auth);
 
 const server = http.createServer((req, res) => {
+  if (logRequests) console.log(`interop-ba: request ${req.method} ${req.url}`);
   if (req.url?.startsWith('/api/auth')) {
     authHandler(req, res).catch((error) => {
       console.error('interop-ba: handler error', error);

@@ -180,6 +180,11 @@ export interface BetterAuthOptions {
   secret: string;
   baseURL: string;
   trustedOrigins?: string[];
+  /**
+   * More environment for `better-auth-server.mjs`: `JWKS_ROTATION_INTERVAL`, `JWKS_GRACE_PERIOD`,
+   * `JWT_EXPIRATION_TIME`, `LOG_REQUESTS` (see the script's header).
+   */
+  env?: Record<string, string>;
 }
 
 /** Starts the real Better Auth server script and waits for `/api/auth/ok`. */
@@ -194,6 +199,7 @@ export async function startBetterAuth(options: BetterAuthOptions): Promise<Child
     BETTER_AUTH_SECRET: options.secret,
     DATABASE_FILE: options.databaseFile,
     TRUSTED_ORIGINS: (options.trustedOrigins ?? []).join(','),
+    ...options.env,
   };
   const server = startChild(`better-auth:${options.port}`, url, process.execPath, [BETTER_AUTH_SCRIPT], env, __dirname);
   try {

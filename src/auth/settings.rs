@@ -4,6 +4,7 @@ use super::provider::Provider;
 use super::routes::origin::TrustedOrigins;
 use super::routes::rate_limit::RateLimiter;
 use super::session::cookie::CookieConfig;
+use super::session::password::HashQueue;
 
 /// What the embedded Better Auth needs besides the store and the signer.
 pub struct AuthSettings {
@@ -11,6 +12,8 @@ pub struct AuthSettings {
     pub trusted: TrustedOrigins,
     pub limiter: RateLimiter,
     pub rate_limit: bool,
+    /// The password-hashing budget of this server.
+    pub hashes: HashQueue,
     /// The reverse proxies whose `X-Forwarded-For` names the client.
     pub proxies: TrustedProxies,
     /// Where sessions live: here, or in an external Better Auth.

@@ -108,7 +108,7 @@ pub async fn sign_up(
     if state.store.user_by_email(&email).await?.is_some() {
         return Err(AuthError::user_exists());
     }
-    let hash = password::hash(password).await?;
+    let hash = state.auth.hashes.hash(password).await?;
     let now = crate::clock::now();
     let user =
         UserRow { name, email, email_verified: false, image, created_at: now, updated_at: now, id: generate_id() };
@@ -141,7 +141,7 @@ pub async fn sign_in(
         None => None,
     };
     // Always one hash, whether or not the account exists.
-    let valid = password::verify(password, stored).await?;
+    let valid = state.auth.hashes.verify(password, stored).await?;
     let Some(user) = user.filter(|_| valid) else { return Err(AuthError::invalid_credentials()) };
     let session = new_session(state, &user.id, remember, meta).await?;
     Ok((session, user))

@@ -1,6 +1,11 @@
 //! Passwords in Better Auth's scrypt format: `hex(salt16) ":" hex(scrypt(NFKC(password), salt_hex_ascii,
 //! N=16384, r=16, p=1, dkLen=64))`. Hashing is CPU-heavy, so it runs off the async runtime.
 use rand::{RngCore, rngs::OsRng};
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
 use unicode_normalization::UnicodeNormalization;
 
 use crate::auth::constant_time_eq;
@@ -42,63 +47,68 @@ const WAITING_PER_CORE: usize = 16;
 #[error("too many password checks are waiting")]
 pub struct Busy;
 
-/// The hashing budget: `cores` hashes run at once (each takes 32 MiB, 128·r·N bytes, and a core for
-/// ~70 ms), and at most `WAITING_PER_CORE` times as many wait.
-struct HashQueue {
+/// The hashing budget of a server: `cores` hashes run at once (each takes 32 MiB, 128·r·N bytes, and a
+/// core for ~70 ms), and at most `WAITING_PER_CORE` times as many wait. Shared by all requests
+/// (through the app state); cheap to clone.
+#[derive(Clone)]
+pub struct HashQueue(Arc<Queue>);
+
+struct Queue {
     running: tokio::sync::Semaphore,
-    admitted: std::sync::atomic::AtomicUsize,
+    admitted: AtomicUsize,
     capacity: usize,
 }
 
-fn hash_queue() -> &'static HashQueue {
-    static QUEUE: std::sync::OnceLock<HashQueue> = std::sync::OnceLock::new();
-    QUEUE.get_or_init(|| {
+impl Default for HashQueue {
+    fn default() -> Self {
         let cores = std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(1);
-        HashQueue {
+        HashQueue(Arc::new(Queue {
             running: tokio::sync::Semaphore::new(cores),
-            admitted: std::sync::atomic::AtomicUsize::new(0),
+            admitted: AtomicUsize::new(0),
             capacity: cores * (1 + WAITING_PER_CORE),
-        }
-    })
+        }))
+    }
 }
 
 /// Gives its place in the queue back when the job ends (or its caller goes away).
-struct Admission(&'static HashQueue);
+struct Admission(Arc<Queue>);
 
 impl Drop for Admission {
     fn drop(&mut self) {
-        self.0.admitted.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+        self.0.admitted.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
-/// Runs one hashing job on the blocking pool, within the budget; [`Busy`] when the queue is full.
-async fn blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
-    let queue = hash_queue();
-    if queue.admitted.fetch_add(1, std::sync::atomic::Ordering::AcqRel) >= queue.capacity {
-        queue.admitted.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
-        return Err(Busy);
-    }
-    let _admission = Admission(queue);
-    let _permit = queue.running.acquire().await.expect("the semaphore is never closed");
-    Ok(tokio::task::spawn_blocking(job).await.expect("hashing does not panic"))
-}
-
-/// Hashes `password` on the blocking pool.
-pub async fn hash(password: String) -> Result<String, Busy> {
-    blocking(move || hash_blocking(&password)).await
-}
-
-/// Checks `password` against `stored` on the blocking pool. With no stored hash (unknown email) it
-/// still spends one hash, so the response time does not tell whether the account exists.
-pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Busy> {
-    blocking(move || match stored {
-        Some(stored) => verify_blocking(&password, &stored),
-        None => {
-            let _ = hash_blocking(&password);
-            false
+impl HashQueue {
+    /// Runs one hashing job on the blocking pool, within the budget; [`Busy`] when the queue is full.
+    async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+        let queue = &self.0;
+        if queue.admitted.fetch_add(1, Ordering::AcqRel) >= queue.capacity {
+            queue.admitted.fetch_sub(1, Ordering::AcqRel);
+            return Err(Busy);
         }
-    })
-    .await
+        let _admission = Admission(queue.clone());
+        let _permit = queue.running.acquire().await.expect("the semaphore is never closed");
+        Ok(tokio::task::spawn_blocking(job).await.expect("hashing does not panic"))
+    }
+
+    /// Hashes `password` on the blocking pool.
+    pub async fn hash(&self, password: String) -> Result<String, Busy> {
+        self.run(move || hash_blocking(&password)).await
+    }
+
+    /// Checks `password` against `stored` on the blocking pool. With no stored hash (unknown email)
+    /// it still spends one hash, so the response time does not tell whether the account exists.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, Busy> {
+        self.run(move || match stored {
+            Some(stored) => verify_blocking(&password, &stored),
+            None => {
+                let _ = hash_blocking(&password);
+                false
+            }
+        })
+        .await
+    }
 }
 
 #[cfg(test)]

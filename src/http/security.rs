@@ -4,10 +4,7 @@
 //! hydration script), `wasm-unsafe-eval` to instantiate the WASM module, and nothing inline otherwise.
 use axum::{
     Router,
-    extract::Request,
     http::{HeaderValue, header},
-    middleware::Next,
-    response::Response,
 };
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -24,31 +21,18 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
-/// Adds the headers every response carries (unless a handler set its own).
+/// Adds the headers every response carries (unless a handler set its own). Server-rendered pages set
+/// their own Content-Security-Policy with their nonce (see the app's shell).
 pub fn with_security_headers(app: Router) -> Router {
-    app.layer(axum::middleware::from_fn(html_policy))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-}
-
-/// An HTML response that did not set its own policy (server-rendered pages do, with their nonce)
-/// gets the strict one, without any inline script.
-async fn html_policy(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let html = headers.get(header::CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    if html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        let policy = HeaderValue::from_str(&content_security_policy(None)).expect("the policy is a valid header");
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
-    response
+    app.layer(SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    ))
 }
 
 #[cfg(test)]

@@ -82,12 +82,8 @@ impl IntoResponse for AppError {
             _ => {}
         }
         let mut response = self.problem().into_response();
-        let headers = response.headers_mut();
-        match &self {
-            AppError::Unavailable(_) => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
-            }
-            _ => {}
+        if let AppError::Unavailable(_) = &self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
         }
         response
     }

@@ -74,7 +74,7 @@ fn copy_headers(from: &HeaderMap, to: &mut HeaderMap, request: bool) {
     let listed = connection_listed(from);
     for (name, value) in from {
         let dropped = hop_by_hop(name) || listed.iter().any(|listed| listed == name.as_str());
-        if !dropped && !(request && forwarding(name)) {
+        if !(dropped || request && forwarding(name)) {
             to.append(name.clone(), value.clone());
         }
     }

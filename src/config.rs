@@ -17,7 +17,7 @@ pub enum JwtAlg {
     EdDsa,
     Es256,
     Rs256,
-    /// The original system's shared-secret mode: HMAC-SHA256 with `BETTER_AUTH_SECRET`.
+    /// Better Auth's shared-secret mode: HMAC-SHA256 with `BETTER_AUTH_SECRET`.
     Hs256,
 }
 

@@ -1,6 +1,6 @@
 //! Signing keys in Better Auth's `jwks` format: generated per algorithm, the private JWK encrypted with
 //! XChaCha20-Poly1305 under SHA-256(secret) and stored as a JSON string of hex, the public JWK stored
-//! as plain JSON (BETTER_AUTH.md, "At-rest formats").
+//! as plain JSON (docs/better-auth-compat.md, "Keys at rest").
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64URL};
 use chacha20poly1305::{
     XChaCha20Poly1305, XNonce,

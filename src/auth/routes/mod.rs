@@ -1,5 +1,5 @@
 //! The embedded Better Auth endpoints under `/api/auth`, speaking the wire protocol of
-//! better-auth 1.7.25 with the `jwt()` plugin (see BETTER_AUTH.md): bodies, status codes, error
+//! better-auth 1.7.25 with the `jwt()` plugin (see docs/better-auth-compat.md): bodies, status codes, error
 //! codes, cookies and headers as the real one sends them.
 use axum::{
     Json, Router,

@@ -86,6 +86,9 @@ pub struct Config {
     /// Overrides the shortest time between two key loads caused by unknown `kid`s (tests only; the
     /// default is the verifier's `REFETCH_GAP`).
     pub jwks_refetch_gap: Option<Duration>,
+    /// How long the signer keeps using its key before it looks in the store for a newer one (made by
+    /// `ticklist rotate-keys` or another instance). Not read from the environment: 10 s (tests shorten it).
+    pub signing_key_recheck: Duration,
     /// `TRUSTED_PROXIES`: addresses or CIDR ranges of the reverse proxies in front of this server. A
     /// request from one of them is attributed to the client its `X-Forwarded-For` names.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -219,6 +222,7 @@ impl Config {
             jwks_url,
             jwks_refresh_interval,
             jwks_refetch_gap: None,
+            signing_key_recheck: Duration::from_secs(10),
             trusted_proxies,
             upstream,
             trusted_origins,

@@ -23,8 +23,6 @@ use server_fns::{Viewer, current_viewer};
 
 /// The whole HTML document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme=components::theme_toggle::chosen_theme()>
@@ -40,17 +38,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
-    }
-}
-
-/// The page's Content-Security-Policy, naming the nonce Leptos puts on its inline scripts.
-#[cfg(feature = "ssr")]
-fn send_content_security_policy() {
-    use leptos::nonce::use_nonce;
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
-    let policy = ticklist::http::security::content_security_policy(use_nonce().as_deref());
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -62,7 +62,7 @@ async fn run() -> Result<(), String> {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || provide_page_context(&state)
             },
             {
                 let options = leptos_options.clone();
@@ -74,7 +74,7 @@ async fn run() -> Result<(), String> {
             let files_and_pages = leptos_axum::file_and_error_handler_with_context(
                 {
                     let state = state.clone();
-                    move || provide_context(state.clone())
+                    move || provide_page_context(&state)
                 },
                 shell,
             );
@@ -86,7 +86,8 @@ async fn run() -> Result<(), String> {
                 }
             }
         })
-        .with_state(leptos_options);
+        .with_state(leptos_options)
+        .layer(axum::middleware::from_fn(http::security::page_policy));
     let app = http::with_middleware(http::api_router(state.clone()).merge(site));
 
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -98,6 +99,18 @@ async fn run() -> Result<(), String> {
     state.store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// What pages and server functions find in context: the app state, and for a page the nonce that
+/// [`http::security::page_policy`] names in its Content-Security-Policy (replacing the random one
+/// leptos_axum provides, so that the page's scripts and its policy agree).
+fn provide_page_context(state: &AppState) {
+    provide_context(state.clone());
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<http::security::PageNonce>().cloned());
+    if let Some(http::security::PageNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM; in-flight requests then finish before the server exits.

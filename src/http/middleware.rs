@@ -64,6 +64,11 @@ pub async fn request_limits(request: Request, next: Next) -> Response {
         let detail = format!("the query string is longer than {} bytes", crate::model::QUERY_MAX_BYTES);
         return Problem::new(414, "URI Too Long", Some(detail)).into_response();
     }
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > super::BODY_LIMIT as u64) {
+        return refuse_large_body(request).await;
+    }
     let response = next.run(request).await;
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE
         && response.headers().get(header::CONTENT_TYPE).is_none_or(|value| value.as_bytes().starts_with(b"text/plain"))
@@ -72,6 +77,32 @@ pub async fn request_limits(request: Request, next: Next) -> Response {
     }
     response
 }
+
+/// The 413 for a body declared larger than the limit. The body is read and thrown away first (up to
+/// [`DISCARD_MAX`] bytes, for at most [`DISCARD_TIME`]): a server that answers and closes while the
+/// client is still sending makes the client's socket fail with a reset before it reads the answer.
+async fn refuse_large_body(request: Request) -> Response {
+    use http_body_util::BodyExt as _;
+    let mut body = request.into_body();
+    let discard = async {
+        let mut read = 0usize;
+        while let Some(Ok(frame)) = body.frame().await {
+            read += frame.data_ref().map_or(0, |data| data.len());
+            if read > DISCARD_MAX {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DISCARD_TIME, discard).await;
+    let mut response = Problem::new(413, "Payload Too Large", Some(PAYLOAD_TOO_LARGE.to_owned())).into_response();
+    response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    response
+}
+
+/// How much of a too-large body is read before answering 413 (the rest is cut off with the connection).
+const DISCARD_MAX: usize = 16 * 1024 * 1024;
+/// How long a too-large body is read before answering 413.
+const DISCARD_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The detail of every 413.
 pub const PAYLOAD_TOO_LARGE: &str = "the body is larger than 64 KiB";

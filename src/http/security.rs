@@ -4,9 +4,46 @@
 //! hydration script), `wasm-unsafe-eval` to instantiate the WASM module, and nothing inline otherwise.
 use axum::{
     Router,
+    extract::Request,
     http::{HeaderValue, header},
+    middleware::Next,
+    response::Response,
 };
+use base64::Engine as _;
+use rand::RngCore as _;
 use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The nonce of one page response: made by [`page_policy`] before the page renders, handed to Leptos
+/// (which puts it on its inline scripts) through the request's extensions, and named in the page's
+/// Content-Security-Policy.
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
+
+impl PageNonce {
+    /// 128 random bits, base64url as CSP nonces are usually written.
+    fn new() -> Self {
+        let mut bytes = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    }
+}
+
+/// Middleware for the server-rendered pages: gives each request a fresh [`PageNonce`] and each HTML
+/// response the policy naming it. Set here rather than by the page itself, so that no HTML response
+/// (an error page, a fallback) can leave without its policy.
+pub async fn page_policy(mut request: Request, next: Next) -> Response {
+    let nonce = PageNonce::new();
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
+    let is_html =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    if is_html && !response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(value) = HeaderValue::from_str(&content_security_policy(Some(&nonce.0))) {
+            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
 
 /// The Content-Security-Policy of a page whose inline scripts carry `nonce` (pages without inline
 /// scripts get `None`).

@@ -1,4 +1,6 @@
 //! `TestApp`: the real router on a real port over a fresh database, plus users and tokens.
+use std::sync::Arc;
+
 use jsonwebtoken::{Algorithm, Header};
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{Value, json};
@@ -15,8 +17,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
-    /// Kept for its `Drop`: the database lives as long as the app.
-    pub _db: TestDb,
+    /// Kept for its `Drop`: the database lives as long as the app (and its siblings).
+    pub _db: Arc<TestDb>,
 }
 
 /// A user id and a valid token for it.
@@ -34,9 +36,21 @@ impl TestApp {
 
     /// The API on `backend`, with `configure` applied to the test configuration.
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
-        let db = TestDb::new(backend).await;
+        let db = Arc::new(TestDb::new(backend).await);
         let mut config = Config::for_tests(db.url.clone());
         configure(&mut config);
+        Self::serve(config, db).await
+    }
+
+    /// Another instance of this app on the same database, with its own state (caches, keys in memory,
+    /// rate limits) and port: what runs behind a load balancer.
+    pub async fn sibling(&self, configure: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::for_tests(self._db.url.clone());
+        configure(&mut config);
+        Self::serve(config, self._db.clone()).await
+    }
+
+    async fn serve(config: Config, db: Arc<TestDb>) -> Self {
         let state = AppState::new(config).await.expect("the app state starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let address = format!("http://{}", listener.local_addr().unwrap());

@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod crud;
 mod errors;
+mod instances;
 mod isolation;
 mod limits;
 mod listing;

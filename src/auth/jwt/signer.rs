@@ -2,7 +2,10 @@
 //! user as payload plus `sub`, `iat`, `exp`, `iss`, `aud`. The signing key is the newest live key of
 //! the configured algorithm, else the newest live key of any (Better Auth's `getLatestKeyByAlg ??
 //! getLatestKey`), else a new one.
-use std::sync::Arc;
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -71,7 +74,12 @@ pub struct JwtSigner {
     origin: String,
     expires_in: i64,
     verifier: Arc<TokenVerifier>,
-    current: tokio::sync::Mutex<Option<Arc<SigningKey>>>,
+    /// How long a key is used before the store is asked for a newer one (`Config::signing_key_recheck`):
+    /// a key made by `ticklist rotate-keys` or by another instance is in use everywhere within this time.
+    /// Other instances accept its tokens sooner: their verifiers load an unknown `kid` at once.
+    recheck: Duration,
+    /// The key in use and when it was read from the store.
+    current: tokio::sync::Mutex<Option<(Arc<SigningKey>, Instant)>>,
 }
 
 /// The first `max` characters of `text`.
@@ -97,6 +105,7 @@ impl JwtSigner {
             origin: config.origin(),
             expires_in: i64::try_from(config.jwt_expires_in.as_secs()).unwrap_or(i64::MAX / 2),
             verifier,
+            recheck: config.signing_key_recheck,
             current: tokio::sync::Mutex::new(None),
         }
     }
@@ -164,25 +173,36 @@ impl JwtSigner {
         let mut current = self.current.lock().await;
         let key = self.create_key().await?;
         let kid = key.kid.clone().unwrap_or_default();
-        *current = Some(Arc::new(key));
+        *current = Some((Arc::new(key), Instant::now()));
         Ok(kid)
     }
 
     async fn signing_key(&self) -> Result<Arc<SigningKey>, SignError> {
         let mut current = self.current.lock().await;
-        if let Some(key) = current.as_ref() {
-            return Ok(key.clone());
-        }
-        let key = Arc::new(match self.alg {
-            JwtAlg::Hs256 => {
-                SigningKey { kid: None, alg: Algorithm::HS256, key: EncodingKey::from_secret(self.secret.as_bytes()) }
+        if let Some((key, read_at)) = current.as_ref() {
+            if self.alg == JwtAlg::Hs256 || read_at.elapsed() < self.recheck {
+                return Ok(key.clone());
             }
-            _ => match self.newest_live_key().await? {
-                Some(key) => key,
-                None => self.create_key().await?,
+        }
+        let key = match self.alg {
+            JwtAlg::Hs256 => Arc::new(SigningKey {
+                kid: None,
+                alg: Algorithm::HS256,
+                key: EncodingKey::from_secret(self.secret.as_bytes()),
+            }),
+            _ => match (self.newest_live_key().await, current.as_ref()) {
+                (Ok(Some(newest)), Some((key, _))) if newest.kid == key.kid => key.clone(),
+                (Ok(Some(newest)), _) => Arc::new(newest),
+                (Ok(None), _) => Arc::new(self.create_key().await?),
+                // The store is unreachable: keep signing with the key we have, ask again next time.
+                (Err(error), Some((key, _))) => {
+                    tracing::warn!(%error, "cannot look for a newer signing key; keeping the current one");
+                    return Ok(key.clone());
+                }
+                (Err(error), None) => return Err(error),
             },
-        });
-        *current = Some(key.clone());
+        };
+        *current = Some((key.clone(), Instant::now()));
         Ok(key)
     }
 
@@ -197,7 +217,11 @@ impl JwtSigner {
             match keys::decrypt_private_key(&row.private_key, &self.secret)
                 .and_then(|jwk| keys::encoding_key(&jwk, alg))
             {
-                Ok(key) => return Ok(Some(SigningKey { kid: Some(row.id.clone()), alg, key })),
+                Ok(key) => {
+                    // The local verifier may not have seen a key another instance made.
+                    self.verifier.add_key(&row.id, row.alg.as_deref(), row.crv.as_deref(), &row.public_key);
+                    return Ok(Some(SigningKey { kid: Some(row.id.clone()), alg, key }));
+                }
                 Err(error) => tracing::warn!(kid = %row.id, %error, "skipping a signing key this process cannot use"),
             }
         }

@@ -20,6 +20,7 @@ pub struct AppState {
     pub verifier: Arc<TokenVerifier>,
     pub signer: Arc<JwtSigner>,
     pub auth: Arc<AuthSettings>,
+    pub mail: crate::mail::Mail,
 }
 
 impl AppState {
@@ -45,6 +46,11 @@ impl AppState {
             None => verifier,
         });
         verifier.spawn_background_refresh(config.jwks_refresh_interval);
+        if config.upstream.is_none() {
+            // Accounts deleted here (or by another instance on this database) within a token's lifetime.
+            let window = config.jwt_expires_in + std::time::Duration::from_secs(crate::auth::jwt::LEEWAY_SECS + 60);
+            verifier.deleted.spawn_reload(store.clone(), window);
+        }
         let signer = Arc::new(JwtSigner::new(&config, store.clone(), verifier.clone()));
         let auth = Arc::new(AuthSettings {
             cookies: CookieConfig::new(&config.base_url),
@@ -55,7 +61,8 @@ impl AppState {
             proxies: TrustedProxies::new(&config.trusted_proxies),
             provider: Provider::new(config.upstream.as_deref()),
         });
-        Self { config: Arc::new(config), store, verifier, signer, auth }
+        let mail = crate::mail::Mail::start(&config.accounts, &store);
+        Self { config: Arc::new(config), store, verifier, signer, auth, mail }
     }
 }
 

@@ -40,6 +40,23 @@ impl AuthError {
         )
     }
 
+    pub fn password_too_long() -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "Password too long", "PASSWORD_TOO_LONG")
+    }
+
+    /// A wrong current password on an account endpoint (400, unlike sign-in's 401).
+    pub fn invalid_password() -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "Invalid password", "INVALID_PASSWORD")
+    }
+
+    pub fn invalid_token() -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "Invalid token", "INVALID_TOKEN")
+    }
+
+    pub fn invalid_callback_url() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "Invalid callbackURL", "INVALID_CALLBACK_URL")
+    }
+
     pub fn internal() -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error", "INTERNAL_SERVER_ERROR")
     }

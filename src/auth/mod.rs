@@ -2,9 +2,11 @@
 //!
 //! - `jwt`: signing keys, issuing and verifying tokens, the `AuthUser` extractor;
 //! - `session`: users' sessions, the signed session cookie, password hashes;
+//! - `account`: managing an account (devices, password change and reset, email, profile, deletion);
 //! - `routes`: the `/api/auth/*` endpoints, their origin (CSRF) rules and rate limits;
 //! - `client`: who a request comes from (through trusted reverse proxies);
 //! - `external`: external mode, where a real Better Auth server holds the sessions.
+pub mod account;
 pub mod client;
 mod error;
 pub mod external;

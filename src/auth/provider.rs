@@ -92,7 +92,8 @@ impl Provider {
         }
         let meta = ClientMeta::new(client, headers);
         let (session, _) = session::sign_up(state, name.to_owned(), email.to_owned(), password, None, &meta).await?;
-        Ok(session_cookies(state, &session.token, true))
+        // No session (and no cookies) while the email awaits verification.
+        Ok(session.map(|session| session_cookies(state, &session.token, true)).unwrap_or_default())
     }
 
     /// Ends the request's session; the `Set-Cookie` lines that clear the browser's cookies.

@@ -27,7 +27,6 @@ impl AuthSettings {
         if !self.rate_limit {
             return Ok(());
         }
-        let (bucket, max) = super::routes::rate_limit::rule(path);
-        self.limiter.check(client.0, bucket, max)
+        self.limiter.check(client.0, super::routes::rate_limit::rule(path))
     }
 }

@@ -1,7 +1,10 @@
 //! The store: SQLite or PostgreSQL behind one concrete type. Queries are written once with `$1`
 //! placeholders (which sqlx's SQLite driver also understands) and run on whichever pool is configured.
+mod accounts;
+mod deletions;
 mod error;
 mod jwks;
+mod outbox;
 mod tasks;
 mod users;
 
@@ -14,8 +17,10 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
+pub use accounts::{ProfileChange, VerificationRow};
 pub use error::StoreError;
 pub use jwks::JwkRow;
+pub use outbox::OutboxMail;
 pub use tasks::{TaskCounts, TaskPage};
 pub use users::{SessionRow, UserRow};
 

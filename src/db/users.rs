@@ -49,8 +49,8 @@ pub struct SessionRow {
     pub id: String,
 }
 
-const USER_COLUMNS: &str = r#""name", "email", "emailVerified", "image", "createdAt", "updatedAt", "id""#;
-const SESSION_COLUMNS: &str =
+pub(super) const USER_COLUMNS: &str = r#""name", "email", "emailVerified", "image", "createdAt", "updatedAt", "id""#;
+pub(super) const SESSION_COLUMNS: &str =
     r#""expiresAt", "token", "createdAt", "updatedAt", "ipAddress", "userAgent", "userId", "id""#;
 
 impl Store {

@@ -37,10 +37,11 @@ pub async fn page_policy(mut request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let is_html =
         response.headers().get(header::CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    if is_html && !response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
-        if let Ok(value) = HeaderValue::from_str(&content_security_policy(Some(&nonce.0))) {
-            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
-        }
+    if is_html
+        && !response.headers().contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(value) = HeaderValue::from_str(&content_security_policy(Some(&nonce.0)))
+    {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
     }
     response
 }

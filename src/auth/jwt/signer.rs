@@ -179,10 +179,10 @@ impl JwtSigner {
 
     async fn signing_key(&self) -> Result<Arc<SigningKey>, SignError> {
         let mut current = self.current.lock().await;
-        if let Some((key, read_at)) = current.as_ref() {
-            if self.alg == JwtAlg::Hs256 || read_at.elapsed() < self.recheck {
-                return Ok(key.clone());
-            }
+        if let Some((key, read_at)) = current.as_ref()
+            && (self.alg == JwtAlg::Hs256 || read_at.elapsed() < self.recheck)
+        {
+            return Ok(key.clone());
         }
         let key = match self.alg {
             JwtAlg::Hs256 => Arc::new(SigningKey {

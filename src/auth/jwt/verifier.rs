@@ -15,6 +15,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::Jwk};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::deleted::DeletedAccounts;
 use crate::db::Store;
 
 /// Tokens longer than this are refused before any parsing.
@@ -39,6 +40,8 @@ pub enum TokenError {
     Expired,
     #[error("invalid token: {0}")]
     Invalid(String),
+    #[error("the account was deleted")]
+    AccountDeleted,
 }
 
 /// The claims Ticklist reads from a token.
@@ -109,6 +112,8 @@ pub struct TokenVerifier {
     /// Held across a load, so concurrent requests for unknown keys wait for one load (single flight).
     loads: tokio::sync::Mutex<Loads>,
     refetch_gap: Duration,
+    /// Accounts deleted lately, whose tokens are refused.
+    pub deleted: Arc<DeletedAccounts>,
 }
 
 impl TokenVerifier {
@@ -122,6 +127,7 @@ impl TokenVerifier {
             verified: RwLock::default(),
             loads: tokio::sync::Mutex::default(),
             refetch_gap: REFETCH_GAP,
+            deleted: Arc::new(DeletedAccounts::new()),
         }
     }
 
@@ -166,6 +172,20 @@ impl TokenVerifier {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(TokenError::TooLarge);
         }
+        let claims = self.verify_signed(token).await?;
+        if self.deleted.contains(&claims.sub) {
+            return Err(TokenError::AccountDeleted);
+        }
+        Ok(claims)
+    }
+
+    /// Refuses the tokens of an account this instance just deleted (others learn it from the store).
+    pub fn forget_account(&self, user_id: &str) {
+        self.deleted.add(user_id);
+    }
+
+    /// Signature and claims, through the cache of verified tokens.
+    async fn verify_signed(&self, token: &str) -> Result<Claims, TokenError> {
         let now = jsonwebtoken::get_current_timestamp();
         if let Some(verified) = self.verified.read().expect("verified cache lock").get(token) {
             // Same bytes as a token whose signature already verified: only time can have changed.

@@ -72,6 +72,20 @@ pub fn optional_string(body: &Map<String, Value>, field: &str) -> Result<Option<
     }
 }
 
+/// An optional boolean field (`true`/`false`, also as form text).
+pub fn optional_bool(body: &Map<String, Value>, field: &str) -> Result<Option<bool>, AuthError> {
+    match body.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(value)) => Ok(Some(*value)),
+        Some(Value::String(text)) if text == "true" || text == "on" => Ok(Some(true)),
+        Some(Value::String(text)) if text == "false" => Ok(Some(false)),
+        other => Err(AuthError::validation(format!(
+            "[body.{field}] Invalid input: expected boolean, received {}",
+            kind(other)
+        ))),
+    }
+}
+
 pub fn remember_me(body: &Map<String, Value>) -> Result<bool, AuthError> {
     match body.get("rememberMe") {
         None | Some(Value::Null) => Ok(true),
@@ -98,7 +112,7 @@ pub fn callback_url(state: &AppState, body: &Map<String, Value>) -> Result<Optio
             .trusted
             .callback(&url)
             .map(Some)
-            .ok_or_else(|| AuthError::new(StatusCode::FORBIDDEN, "Invalid callbackURL", "INVALID_CALLBACK_URL")),
+            .ok_or_else(AuthError::invalid_callback_url),
         None => Ok(None),
     }
 }

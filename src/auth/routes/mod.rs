@@ -13,7 +13,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-mod body;
+pub(crate) mod body;
 pub mod forms;
 pub mod origin;
 pub mod rate_limit;
@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/token", get(token))
         .route("/jwks", get(jwks))
         .route("/ok", get(|| async { Json(json!({"ok": true})) }))
+        .merge(super::account::routes())
         // Better Auth answers unknown paths and wrong methods with an empty 404.
         .fallback(|| async { StatusCode::NOT_FOUND })
         .method_not_allowed_fallback(|| async { StatusCode::NOT_FOUND })
@@ -113,6 +114,10 @@ async fn sign_up(
     callback_url(&state, &body)?;
     let (session, user) =
         session::sign_up(&state, name, email, password, image, &ClientMeta::new(client, &headers)).await?;
+    let Some(session) = session else {
+        // Email verification is required: no session until the address is confirmed.
+        return Ok(Json(json!({"token": null, "user": user})).into_response());
+    };
     let response = Json(json!({"token": session.token, "user": user})).into_response();
     Ok(with_cookies(response, session_cookies(&state, &session.token, true)))
 }

@@ -1,5 +1,6 @@
-//! Better Auth's production rate limits, per client (IPv6: per /64) and fixed 10-second window:
-//! sign-in and sign-up 3 requests, every other auth endpoint 100.
+//! Better Auth's production rate limits, per client (IPv6: per /64) and endpoint, in fixed windows:
+//! sign-in, sign-up, change-password and change-email 3 per 10 s; asking for a reset link or a
+//! verification email 3 per 60 s; every other auth endpoint 100 per 10 s.
 use std::{
     collections::HashMap,
     net::IpAddr,
@@ -7,9 +8,36 @@ use std::{
     time::{Duration, Instant},
 };
 
-pub const WINDOW: Duration = Duration::from_secs(10);
-pub const LOGIN_MAX: u32 = 3;
-pub const DEFAULT_MAX: u32 = 100;
+/// One rate-limit rule: the endpoint it counts (a bucket name), its window and how many requests a
+/// client may make in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub bucket: &'static str,
+    pub window: Duration,
+    pub max: u32,
+}
+
+const SHORT: Duration = Duration::from_secs(10);
+const LONG: Duration = Duration::from_secs(60);
+/// The strict rules, first match wins: (path prefix or exact path, exact?, window, max).
+const STRICT: [(&str, bool, Duration, u32); 6] = [
+    ("/sign-in", false, SHORT, 3),
+    ("/sign-up", false, SHORT, 3),
+    ("/change-password", false, SHORT, 3),
+    ("/change-email", false, SHORT, 3),
+    ("/request-password-reset", true, LONG, 3),
+    ("/send-verification-email", true, LONG, 3),
+];
+/// Every other auth endpoint.
+pub const DEFAULT_RULE: Rule = Rule { bucket: "default", window: SHORT, max: 100 };
+
+/// The rule of an auth path (relative to `/api/auth`).
+pub fn rule(path: &str) -> Rule {
+    STRICT
+        .iter()
+        .find(|(prefix, exact, _, _)| if *exact { path == *prefix } else { path.starts_with(prefix) })
+        .map_or(DEFAULT_RULE, |&(bucket, _, window, max)| Rule { bucket, window, max })
+}
 
 /// A client address (when known) and a bucket name.
 type Key = (Option<IpAddr>, &'static str);
@@ -24,33 +52,24 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     /// Records one request; `Err(seconds)` to wait when over the limit.
-    pub fn check(&self, client: Option<IpAddr>, bucket: &'static str, max: u32) -> Result<(), u64> {
+    pub fn check(&self, client: Option<IpAddr>, rule: Rule) -> Result<(), u64> {
         let now = Instant::now();
         let mut windows = self.windows.lock().expect("rate limiter lock");
         if windows.len() > 10_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+            windows.retain(|_, (start, _)| now.duration_since(*start) < LONG);
         }
         let client = client.map(crate::auth::client::rate_key);
-        let (start, count) = windows.entry((client, bucket)).or_insert((now, 0));
-        if now.duration_since(*start) >= WINDOW {
+        let (start, count) = windows.entry((client, rule.bucket)).or_insert((now, 0));
+        if now.duration_since(*start) >= rule.window {
             *start = now;
             *count = 0;
         }
-        if *count >= max {
-            let wait = WINDOW.saturating_sub(now.duration_since(*start));
+        if *count >= rule.max {
+            let wait = rule.window.saturating_sub(now.duration_since(*start));
             return Err(wait.as_secs().max(1));
         }
         *count += 1;
         Ok(())
-    }
-}
-
-/// The bucket and limit of an auth path (relative to `/api/auth`).
-pub fn rule(path: &str) -> (&'static str, u32) {
-    if path.starts_with("/sign-in") || path.starts_with("/sign-up") {
-        ("login", LOGIN_MAX)
-    } else {
-        ("default", DEFAULT_MAX)
     }
 }
 
@@ -63,12 +82,24 @@ mod tests {
         let limiter = RateLimiter::default();
         let a = Some("10.0.0.1".parse().unwrap());
         let b = Some("10.0.0.2".parse().unwrap());
+        let sign_in = rule("/sign-in/email");
         for _ in 0..3 {
-            assert!(limiter.check(a, "login", 3).is_ok());
+            assert!(limiter.check(a, sign_in).is_ok());
         }
-        let wait = limiter.check(a, "login", 3).unwrap_err();
+        let wait = limiter.check(a, sign_in).unwrap_err();
         assert!((1..=10).contains(&wait));
-        assert!(limiter.check(b, "login", 3).is_ok(), "another client has its own window");
-        assert!(limiter.check(a, "default", 100).is_ok(), "another bucket has its own window");
+        assert!(limiter.check(b, sign_in).is_ok(), "another client has its own window");
+        assert!(limiter.check(a, rule("/sign-up/email")).is_ok(), "another endpoint has its own window");
+        assert!(limiter.check(a, DEFAULT_RULE).is_ok(), "another bucket has its own window");
+    }
+
+    #[test]
+    fn each_endpoint_has_better_auths_rule() {
+        assert_eq!(rule("/change-password"), Rule { bucket: "/change-password", window: SHORT, max: 3 });
+        assert_eq!(rule("/request-password-reset").window, LONG);
+        assert_eq!(rule("/send-verification-email").max, 3);
+        assert_eq!(rule("/request-password-reset/x"), DEFAULT_RULE, "exact paths only");
+        assert_eq!(rule("/reset-password"), DEFAULT_RULE);
+        assert_eq!(rule("/list-sessions"), DEFAULT_RULE);
     }
 }

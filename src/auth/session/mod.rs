@@ -64,7 +64,7 @@ impl From<&UserRow> for TokenUser {
     }
 }
 
-async fn new_session(
+pub(crate) async fn new_session(
     state: &AppState,
     user_id: &str,
     remember: bool,
@@ -86,7 +86,21 @@ async fn new_session(
     Ok(session)
 }
 
-/// Creates a user with a password and signs them in.
+/// The length rule for a new password: 8 to 128 characters.
+pub fn check_new_password(password: &str) -> Result<(), AuthError> {
+    let length = password.chars().count();
+    if length < password::MIN_LENGTH {
+        return Err(AuthError::new(axum::http::StatusCode::BAD_REQUEST, "Password too short", "PASSWORD_TOO_SHORT"));
+    }
+    if length > password::MAX_LENGTH {
+        return Err(AuthError::password_too_long());
+    }
+    Ok(())
+}
+
+/// Creates a user with a password and signs them in, or, when email verification is required,
+/// sends the verification message and opens no session (`None`). Then an address already taken gets
+/// the same answer with a made-up user, so that sign-up does not tell which addresses have accounts.
 pub async fn sign_up(
     state: &AppState,
     name: String,
@@ -94,32 +108,35 @@ pub async fn sign_up(
     password: String,
     image: Option<String>,
     meta: &ClientMeta,
-) -> Result<(SessionRow, UserRow), AuthError> {
+) -> Result<(Option<SessionRow>, UserRow), AuthError> {
     user_fields::email(&email)?;
     user_fields::name(&name)?;
     user_fields::image(image.as_deref())?;
     let email = email.to_lowercase();
-    if password.chars().count() < password::MIN_LENGTH {
-        return Err(AuthError::new(axum::http::StatusCode::BAD_REQUEST, "Password too short", "PASSWORD_TOO_SHORT"));
-    }
-    if password.chars().count() > password::MAX_LENGTH {
-        return Err(AuthError::new(axum::http::StatusCode::BAD_REQUEST, "Password too long", "PASSWORD_TOO_LONG"));
-    }
-    if state.store.user_by_email(&email).await?.is_some() {
-        return Err(AuthError::user_exists());
-    }
-    let hash = state.auth.hashes.hash(password).await?;
+    check_new_password(&password)?;
+    let require_verification = state.config.accounts.require_email_verification;
     let now = crate::clock::now();
     let user =
         UserRow { name, email, email_verified: false, image, created_at: now, updated_at: now, id: generate_id() };
+    if state.store.user_by_email(&user.email).await?.is_some() {
+        return if require_verification { Ok((None, user)) } else { Err(AuthError::user_exists()) };
+    }
+    let hash = state.auth.hashes.hash(password).await?;
     match state.store.create_user(&user, &generate_id(), &hash).await {
         Ok(()) => {}
         // Two sign-ups raced for the email: the database's unique rule picked the winner.
+        Err(StoreError::Conflict(_)) if require_verification => return Ok((None, user)),
         Err(StoreError::Conflict(_)) => return Err(AuthError::user_exists()),
         Err(other) => return Err(other.into()),
     }
+    if state.mail.postman.is_on() {
+        crate::auth::account::send_verification_mail(state, &user, None).await?;
+    }
+    if require_verification {
+        return Ok((None, user));
+    }
     let session = new_session(state, &user.id, true, meta).await?;
-    Ok((session, user))
+    Ok((Some(session), user))
 }
 
 /// Checks an email and password and opens a new session.
@@ -143,6 +160,9 @@ pub async fn sign_in(
     // Always one hash, whether or not the account exists.
     let valid = state.auth.hashes.verify(password, stored).await?;
     let Some(user) = user.filter(|_| valid) else { return Err(AuthError::invalid_credentials()) };
+    if state.config.accounts.require_email_verification && !user.email_verified {
+        return Err(AuthError::new(axum::http::StatusCode::FORBIDDEN, "Email not verified", "EMAIL_NOT_VERIFIED"));
+    }
     let session = new_session(state, &user.id, remember, meta).await?;
     Ok((session, user))
 }

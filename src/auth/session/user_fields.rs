@@ -12,16 +12,25 @@ pub const IMAGE_MAX: usize = 2048;
 
 /// A deliberately simple email rule: one `@`, something before it, a dotted domain after, no spaces,
 /// at most [`EMAIL_MAX`] characters.
-pub fn email(email: &str) -> Result<(), AuthError> {
-    let valid = email.split_once('@').is_some_and(|(local, domain)| {
+pub fn is_email(email: &str) -> bool {
+    email.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
             && !domain.contains('@')
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
     }) && !email.chars().any(char::is_whitespace)
-        && email.chars().count() <= EMAIL_MAX;
-    if valid { Ok(()) } else { Err(AuthError::validation("[body.email] Invalid email address")) }
+        && email.chars().count() <= EMAIL_MAX
+}
+
+/// [`is_email`] for the body field `email`.
+pub fn email(email: &str) -> Result<(), AuthError> {
+    email_in("email", email)
+}
+
+/// [`is_email`] for the body field `field`.
+pub fn email_in(field: &str, email: &str) -> Result<(), AuthError> {
+    if is_email(email) { Ok(()) } else { Err(AuthError::validation(format!("[body.{field}] Invalid email address"))) }
 }
 
 /// At most [`NAME_MAX`] characters.

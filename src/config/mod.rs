@@ -1,6 +1,10 @@
 //! Typed configuration, read once at start-up from the environment (and an optional `.env`).
 //! A misconfiguration stops start-up with one line naming the variable.
+mod accounts;
+
 use std::{fmt, net::SocketAddr, time::Duration};
+
+pub use accounts::AccountOptions;
 
 use rand::{Rng, distributions::Alphanumeric};
 
@@ -98,6 +102,8 @@ pub struct Config {
     pub trusted_origins: Vec<String>,
     /// `RATE_LIMIT` (`on`/`off`): auth rate limits; on by default outside development.
     pub rate_limit: bool,
+    /// Mail and the account rules.
+    pub accounts: AccountOptions,
 }
 
 /// A configuration value that cannot be used.
@@ -203,12 +209,9 @@ impl Config {
                 list.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect()
             })
             .unwrap_or_default();
-        let rate_limit = match get("RATE_LIMIT").as_deref() {
-            None => environment == Environment::Production,
-            Some("on" | "true" | "1") => true,
-            Some("off" | "false" | "0") => false,
-            Some(other) => return Err(error("RATE_LIMIT", format!("must be on or off, not {other:?}"))),
-        };
+        let rate_limit = accounts::flag(&get, "RATE_LIMIT", environment == Environment::Production)?;
+        let host = url::Url::parse(&base_url).ok().and_then(|url| url.host_str().map(str::to_owned)).unwrap_or_default();
+        let accounts = AccountOptions::from_lookup(&get, environment, &host)?;
 
         Ok(Self {
             environment,
@@ -227,6 +230,7 @@ impl Config {
             upstream,
             trusted_origins,
             rate_limit,
+            accounts,
         })
     }
 

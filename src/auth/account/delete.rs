@@ -1,0 +1,50 @@
+//! `POST /delete-user {password?}`: deletes the account with all its sessions **and all its tasks**,
+//! in one transaction. Confirmed by the password, or without it when the session is fresh. The
+//! account's JWTs are refused at once by this instance and within `ACCOUNT_RECHECK` by the others.
+use axum::{
+    Json,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+use super::SignedIn;
+use crate::AppState;
+use crate::auth::AuthError;
+use crate::auth::routes::{body, with_cookies};
+
+pub async fn delete_user(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AuthError> {
+    let body = body::read_body(&headers, &bytes).or_else(|error| if bytes.is_empty() { Ok(Default::default()) } else { Err(error) })?;
+    body::callback_url(&state, &body)?;
+    let user = &signed_in.user;
+    match body::optional_string(&body, "password")? {
+        Some(password) => {
+            let stored = state.store.credential_password(&user.id).await?;
+            if password.chars().count() > crate::auth::session::password::MAX_LENGTH
+                || !state.auth.hashes.verify(password, stored).await?
+            {
+                return Err(AuthError::invalid_password());
+            }
+        }
+        None if !signed_in.is_fresh() => {
+            return Err(AuthError::new(
+                StatusCode::BAD_REQUEST,
+                "Session expired. Re-authenticate to perform this action.",
+                "SESSION_EXPIRED",
+            ));
+        }
+        None => {}
+    }
+    state.store.delete_user(&user.id).await?;
+    state.verifier.forget_account(&user.id);
+    tracing::info!("an account was deleted with its tasks");
+    let response = Json(json!({"success": true, "message": "User deleted"})).into_response();
+    Ok(with_cookies(response, state.auth.cookies.clear()))
+}

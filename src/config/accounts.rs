@@ -39,7 +39,10 @@ impl AccountOptions {
         }
         let mail_from = get("MAIL_FROM").unwrap_or_else(|| format!("Ticklist <no-reply@{host}>"));
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(ConfigError { variable: "MAIL_FROM", message: format!("{mail_from:?} is not an email address") });
+            return Err(ConfigError {
+                variable: "MAIL_FROM",
+                message: format!("{mail_from:?} is not an email address"),
+            });
         }
         Ok(Self {
             log_mail: smtp_url.is_none() && environment == Environment::Development,
@@ -58,7 +61,11 @@ impl AccountOptions {
 }
 
 /// An on/off setting.
-pub(super) fn flag(get: &impl Fn(&str) -> Option<String>, name: &'static str, default: bool) -> Result<bool, ConfigError> {
+pub(super) fn flag(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
     match get(name).as_deref() {
         None => Ok(default),
         Some("on" | "true" | "1") => Ok(true),

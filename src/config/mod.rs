@@ -210,7 +210,8 @@ impl Config {
             })
             .unwrap_or_default();
         let rate_limit = accounts::flag(&get, "RATE_LIMIT", environment == Environment::Production)?;
-        let host = url::Url::parse(&base_url).ok().and_then(|url| url.host_str().map(str::to_owned)).unwrap_or_default();
+        let host =
+            url::Url::parse(&base_url).ok().and_then(|url| url.host_str().map(str::to_owned)).unwrap_or_default();
         let accounts = AccountOptions::from_lookup(&get, environment, &host)?;
 
         Ok(Self {

@@ -57,7 +57,8 @@ impl Store {
     /// Deletes the session with this token if it belongs to `user_id`; whether one was deleted.
     pub async fn delete_session_of_user(&self, user_id: &str, token: &str) -> Result<bool, StoreError> {
         let sql = r#"delete from "session" where "token" = $1 and "userId" = $2"#;
-        let done = on_pool!(self, pool => sqlx::query(sql).bind(token).bind(user_id).execute(pool).await?.rows_affected());
+        let done =
+            on_pool!(self, pool => sqlx::query(sql).bind(token).bind(user_id).execute(pool).await?.rows_affected());
         Ok(done > 0)
     }
 
@@ -69,7 +70,12 @@ impl Store {
     }
 
     /// Changes the user's name and/or image.
-    pub async fn update_profile(&self, user_id: &str, change: &ProfileChange, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn update_profile(
+        &self,
+        user_id: &str,
+        change: &ProfileChange,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let sql = r#"update "user" set "name" = coalesce($2, "name"), "image" = case when $3 then $4 else "image" end,
                      "updatedAt" = $5 where "id" = $1"#;
         let clear_or_set = change.image.is_some();
@@ -95,7 +101,13 @@ impl Store {
     }
 
     /// Changes the user's email (already lower-cased); `StoreError::Conflict` when another user has it.
-    pub async fn set_email(&self, user_id: &str, email: &str, verified: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn set_email(
+        &self,
+        user_id: &str,
+        email: &str,
+        verified: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let sql = r#"update "user" set "email" = $2, "emailVerified" = $3, "updatedAt" = $4 where "id" = $1"#;
         on_pool!(self, pool => sqlx::query(sql).bind(user_id).bind(email).bind(verified).bind(pool.time(now)).execute(pool).await.map(drop)?);
         Ok(())
@@ -103,7 +115,11 @@ impl Store {
 
     /// Stores a verification row and, in the same transaction, the email that carries its token: the
     /// token exists only if its message will be sent.
-    pub async fn insert_verification(&self, row: &VerificationRow, mail: Option<&OutboxMail>) -> Result<(), StoreError> {
+    pub async fn insert_verification(
+        &self,
+        row: &VerificationRow,
+        mail: Option<&OutboxMail>,
+    ) -> Result<(), StoreError> {
         let sql = format!(r#"insert into "verification" ({VERIFICATION_COLUMNS}) values ($1, $2, $3, $4, $5, $6)"#);
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -120,11 +136,17 @@ impl Store {
     }
 
     /// The unexpired verification row named `identifier`.
-    pub async fn verification(&self, identifier: &str, now: DateTime<Utc>) -> Result<Option<VerificationRow>, StoreError> {
+    pub async fn verification(
+        &self,
+        identifier: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<VerificationRow>, StoreError> {
         let sql = format!(
             r#"select {VERIFICATION_COLUMNS} from "verification" where "identifier" = $1 and "expiresAt" > $2 order by "createdAt" desc limit 1"#
         );
-        Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(identifier).bind(pool.time(now)).fetch_optional(pool).await?))
+        Ok(
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(identifier).bind(pool.time(now)).fetch_optional(pool).await?),
+        )
     }
 
     /// Deletes a verification row; whether this call deleted it (so a token is used once, even when

@@ -93,7 +93,9 @@ mod tests {
     fn the_link_is_in_both_bodies_and_escaped_in_html() {
         let mail = reset_password("a@example.com", "https://tick.dev/api/auth/reset-password/abc?callbackURL=%2Fx&y=1");
         assert!(mail.text_body.contains("https://tick.dev/api/auth/reset-password/abc?callbackURL=%2Fx&y=1"));
-        assert!(mail.html_body.contains("href=\"https://tick.dev/api/auth/reset-password/abc?callbackURL=%2Fx&amp;y=1\""));
+        assert!(
+            mail.html_body.contains("href=\"https://tick.dev/api/auth/reset-password/abc?callbackURL=%2Fx&amp;y=1\"")
+        );
         assert_eq!(mail.recipient, "a@example.com");
     }
 }

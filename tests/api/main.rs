@@ -3,6 +3,7 @@
 mod common;
 mod helpers;
 
+mod accounts;
 mod auth;
 mod crud;
 mod errors;

@@ -1,5 +1,6 @@
 //! Shared by the test binaries: fresh databases on SQLite and PostgreSQL.
 #![allow(dead_code)]
+pub mod smtp;
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 

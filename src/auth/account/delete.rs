@@ -21,7 +21,8 @@ pub async fn delete_user(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, AuthError> {
-    let body = body::read_body(&headers, &bytes).or_else(|error| if bytes.is_empty() { Ok(Default::default()) } else { Err(error) })?;
+    let body = body::read_body(&headers, &bytes)
+        .or_else(|error| if bytes.is_empty() { Ok(Default::default()) } else { Err(error) })?;
     body::callback_url(&state, &body)?;
     let user = &signed_in.user;
     match body::optional_string(&body, "password")? {

@@ -36,7 +36,11 @@ fn link(state: &AppState, claims: &VerificationClaims, callback: Option<&str>) -
 }
 
 /// Queues the "confirm your email" message for `user` (sign-up, resend).
-pub async fn send_verification_mail(state: &AppState, user: &UserRow, callback: Option<&str>) -> Result<(), StoreError> {
+pub async fn send_verification_mail(
+    state: &AppState,
+    user: &UserRow,
+    callback: Option<&str>,
+) -> Result<(), StoreError> {
     let link = link(state, &VerificationClaims::new(&user.email, &user.id), callback);
     state.store.enqueue_mail(&crate::mail::templates::verify_email(&user.email, &link)).await?;
     state.mail.outbox.poke();
@@ -45,7 +49,11 @@ pub async fn send_verification_mail(state: &AppState, user: &UserRow, callback: 
 
 /// `POST /send-verification-email {email, callbackURL?}`. Signed in: for the session's own, unverified
 /// address. Anonymous: always `{"status":true}` after the same delay; sent only to an unverified account.
-pub async fn send_verification(State(state): State<AppState>, headers: HeaderMap, bytes: Bytes) -> Result<Response, AuthError> {
+pub async fn send_verification(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AuthError> {
     let started = tokio::time::Instant::now();
     let body = body::read_body(&headers, &bytes)?;
     let email = body::email_field(&body)?.to_lowercase();
@@ -80,7 +88,11 @@ pub struct VerifyQuery {
 /// `GET /verify-email?token=…&callbackURL=…`: marks the address verified, or (a change-of-email
 /// token) moves the account to the new address. With a `callbackURL` the answer is a redirect there,
 /// with `error=<CODE>` when the token is refused.
-pub async fn verify(State(state): State<AppState>, Query(query): Query<VerifyQuery>, headers: HeaderMap) -> Result<Response, AuthError> {
+pub async fn verify(
+    State(state): State<AppState>,
+    Query(query): Query<VerifyQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AuthError> {
     let Some(token) = query.token else {
         return Err(AuthError::validation("[query.token] Invalid input: expected string, received undefined"));
     };
@@ -103,7 +115,9 @@ pub async fn verify(State(state): State<AppState>, Query(query): Query<VerifyQue
     };
     let user_not_found = || AuthError::new(StatusCode::UNAUTHORIZED, "User not found", "USER_NOT_FOUND");
     let now = crate::clock::now();
-    if let Some(new_email) = claims.update_to.as_deref().filter(|_| claims.request_type.as_deref() == Some(CHANGE_EMAIL_VERIFICATION)) {
+    if let Some(new_email) =
+        claims.update_to.as_deref().filter(|_| claims.request_type.as_deref() == Some(CHANGE_EMAIL_VERIFICATION))
+    {
         let session = session::lookup(&state, &headers, false).await?;
         if let SessionLookup::Live { user, .. } = &session
             && user.id != claims.user_id
@@ -114,7 +128,11 @@ pub async fn verify(State(state): State<AppState>, Query(query): Query<VerifyQue
         match state.store.set_email(&user.id, new_email, user.email_verified, now).await {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
-                return refuse(AuthError::new(StatusCode::BAD_REQUEST, "User already exists. Use another email.", "USER_ALREADY_EXISTS"));
+                return refuse(AuthError::new(
+                    StatusCode::BAD_REQUEST,
+                    "User already exists. Use another email.",
+                    "USER_ALREADY_EXISTS",
+                ));
             }
             Err(other) => return Err(other.into()),
         }
@@ -172,7 +190,11 @@ pub async fn change(
         return Ok(with_cookies(status_true(), [cookie]));
     }
     if !state.mail.postman.is_on() {
-        return Err(AuthError { status: StatusCode::BAD_REQUEST, message: "Verification email isn't enabled".into(), code: None });
+        return Err(AuthError {
+            status: StatusCode::BAD_REQUEST,
+            message: "Verification email isn't enabled".into(),
+            code: None,
+        });
     }
     let mut claims = VerificationClaims::new(&user.email, &user.id);
     claims.update_to = Some(new_email.clone());

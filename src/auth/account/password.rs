@@ -45,7 +45,11 @@ pub async fn change(
     }
     let user = signed_in.user;
     let Some(stored) = state.store.credential_password(&user.id).await? else {
-        return Err(AuthError::new(StatusCode::BAD_REQUEST, "Credential account not found", "CREDENTIAL_ACCOUNT_NOT_FOUND"));
+        return Err(AuthError::new(
+            StatusCode::BAD_REQUEST,
+            "Credential account not found",
+            "CREDENTIAL_ACCOUNT_NOT_FOUND",
+        ));
     };
     if !state.auth.hashes.verify(current, Some(stored)).await? {
         return Err(AuthError::invalid_password());
@@ -64,15 +68,22 @@ pub async fn change(
 
 /// `POST /request-password-reset {email, redirectTo?}`: the same answer whether or not the address
 /// has an account; a message with a link only when it has.
-pub async fn request_reset(State(state): State<AppState>, headers: HeaderMap, bytes: Bytes) -> Result<Response, AuthError> {
+pub async fn request_reset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AuthError> {
     let body = body::read_body(&headers, &bytes)?;
     let email = body::email_field(&body)?.to_lowercase();
-    let redirect_to = match body::optional_string(&body, "redirectTo")? {
-        Some(url) => Some(state.auth.trusted.callback(&url).ok_or_else(|| {
-            AuthError::new(StatusCode::FORBIDDEN, "Invalid redirectURL", "INVALID_REDIRECT_URL")
-        })?),
-        None => None,
-    };
+    let redirect_to =
+        match body::optional_string(&body, "redirectTo")? {
+            Some(url) => {
+                Some(state.auth.trusted.callback(&url).ok_or_else(|| {
+                    AuthError::new(StatusCode::FORBIDDEN, "Invalid redirectURL", "INVALID_REDIRECT_URL")
+                })?)
+            }
+            None => None,
+        };
     if !state.mail.postman.is_on() {
         return Err(AuthError::new(StatusCode::BAD_REQUEST, "Reset password isn't enabled", "RESET_PASSWORD_DISABLED"));
     }
@@ -88,7 +99,11 @@ pub async fn request_reset(State(state): State<AppState>, headers: HeaderMap, by
             updated_at: now,
         };
         let callback = redirect_to.as_deref().unwrap_or(RESET_PAGE);
-        let link = format!("{}/api/auth/reset-password/{token}?callbackURL={}", state.config.base_url, uri_component(callback));
+        let link = format!(
+            "{}/api/auth/reset-password/{token}?callbackURL={}",
+            state.config.base_url,
+            uri_component(callback)
+        );
         let mail = crate::mail::templates::reset_password(&user.email, &link);
         state.store.insert_verification(&row, Some(&mail)).await?;
         state.mail.outbox.poke();
@@ -127,7 +142,11 @@ pub async fn reset_link(
         .map_err(|_| AuthError::invalid_callback_url())?;
     let valid = token.len() <= 64
         && state.store.verification(&format!("{RESET_PREFIX}{token}"), crate::clock::now()).await?.is_some();
-    Ok(if valid { found(&with_query(&absolute, "token", &token)) } else { found(&with_query(&absolute, "error", "INVALID_TOKEN")) })
+    Ok(if valid {
+        found(&with_query(&absolute, "token", &token))
+    } else {
+        found(&with_query(&absolute, "error", "INVALID_TOKEN"))
+    })
 }
 
 #[derive(Deserialize)]

@@ -107,12 +107,7 @@ pub fn email_field(body: &Map<String, Value>) -> Result<String, AuthError> {
 /// `callbackURL`, when present: a local path (as a browser reads it) or a URL on a trusted origin.
 pub fn callback_url(state: &AppState, body: &Map<String, Value>) -> Result<Option<String>, AuthError> {
     match optional_string(body, "callbackURL")? {
-        Some(url) => state
-            .auth
-            .trusted
-            .callback(&url)
-            .map(Some)
-            .ok_or_else(AuthError::invalid_callback_url),
+        Some(url) => state.auth.trusted.callback(&url).map(Some).ok_or_else(AuthError::invalid_callback_url),
         None => Ok(None),
     }
 }

@@ -21,6 +21,8 @@ pub struct AppState {
     pub signer: Arc<JwtSigner>,
     pub auth: Arc<AuthSettings>,
     pub mail: crate::mail::Mail,
+    /// Live sync: hands each user's task changes to their open event streams.
+    pub hub: Arc<crate::live::Hub>,
 }
 
 impl AppState {
@@ -62,7 +64,11 @@ impl AppState {
             provider: Provider::new(config.upstream.as_deref()),
         });
         let mail = crate::mail::Mail::start(&config.accounts, &store);
-        Self { config: Arc::new(config), store, verifier, signer, auth, mail }
+        if let crate::db::Pool::Postgres(pool) = &store.pool {
+            crate::db::feed::spawn_pg_listener(pool.clone(), store.clone());
+        }
+        let hub = crate::live::Hub::start(&store.feed);
+        Self { config: Arc::new(config), store, verifier, signer, auth, mail, hub }
     }
 }
 

@@ -3,12 +3,13 @@
 mod accounts;
 mod deletions;
 mod error;
+pub mod feed;
 mod jwks;
 mod outbox;
 mod tasks;
 mod users;
 
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use sqlx::{
@@ -19,14 +20,23 @@ use sqlx::{
 
 pub use accounts::{ProfileChange, VerificationRow};
 pub use error::StoreError;
+pub use feed::{ChangeEvent, ChangeKind, Feed, FeedMessage};
 pub use jwks::JwkRow;
 pub use outbox::OutboxMail;
 pub use tasks::{TaskCounts, TaskPage};
 pub use users::{SessionRow, UserRow};
 
+/// The store: a connection pool on one of the two supported databases, and the feed of task changes
+/// its writes publish (see [`feed`]).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub pool: Pool,
+    pub feed: Arc<Feed>,
+}
+
 /// A connection pool on one of the two supported databases.
 #[derive(Debug, Clone)]
-pub enum Store {
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -44,9 +54,9 @@ pub enum Backend {
 #[doc(hidden)]
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
-        match $store {
-            $crate::db::Store::Sqlite($pool) => $body,
-            $crate::db::Store::Postgres($pool) => $body,
+        match &$store.pool {
+            $crate::db::Pool::Sqlite($pool) => $body,
+            $crate::db::Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -55,6 +65,10 @@ macro_rules! on_pool {
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 impl Store {
+    fn new(pool: Pool) -> Self {
+        Self { pool, feed: Arc::new(Feed::default()) }
+    }
+
     /// Opens a pool for `url`: `postgres://` / `postgresql://`, else SQLite (`sqlite://path`,
     /// `sqlite:path` or a bare path; the file is created when missing). Does not wait for a
     /// PostgreSQL server to answer: the first query does, so start-up survives a database that is down.
@@ -65,7 +79,7 @@ impl Store {
                 .min_connections(0)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
                 .connect_lazy(url)?;
-            return Ok(Store::Postgres(pool));
+            return Ok(Store::new(Pool::Postgres(pool)));
         }
         let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
@@ -80,14 +94,14 @@ impl Store {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await?;
-        Ok(Store::Sqlite(pool))
+        Ok(Store::new(Pool::Sqlite(pool)))
     }
 
     /// Applies the pending migrations of this backend (`migrations/sqlite` or `migrations/postgres`).
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
@@ -99,9 +113,9 @@ impl Store {
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Store::Sqlite(_) => Backend::Sqlite,
-            Store::Postgres(_) => Backend::Postgres,
+        match &self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
         }
     }
 
@@ -131,6 +145,16 @@ pub(crate) trait Dialect {
     /// A timestamp as this backend stores it. On SQLite that is the text Better Auth writes
     /// (`2026-11-24T00:34:20.205Z`), which also sorts correctly as text.
     fn time(&self, at: DateTime<Utc>) -> Self::Time;
+    /// Commits `tx` and announces `event` of `user_id`: on PostgreSQL by a `NOTIFY` inside the
+    /// transaction (sent on commit, to every instance, in commit order); on SQLite by publishing on
+    /// `feed` right after the commit, in commit order.
+    async fn commit_change(
+        &self,
+        tx: Transaction<'static, Self::Db>,
+        feed: &Feed,
+        user_id: &str,
+        event: ChangeEvent,
+    ) -> Result<(), sqlx::Error>;
 }
 
 impl Dialect for SqlitePool {
@@ -151,6 +175,19 @@ impl Dialect for SqlitePool {
     fn time(&self, at: DateTime<Utc>) -> String {
         crate::model::timestamp::format(&at)
     }
+    async fn commit_change(
+        &self,
+        tx: Transaction<'static, Sqlite>,
+        feed: &Feed,
+        user_id: &str,
+        event: ChangeEvent,
+    ) -> Result<(), sqlx::Error> {
+        // Writers already queue for SQLite's write lock; this keeps their events in the same order.
+        let _order = feed.commit_order.lock().await;
+        tx.commit().await?;
+        feed.publish(FeedMessage::Change { user_id: user_id.into(), event: Arc::new(event) });
+        Ok(())
+    }
 }
 
 impl Dialect for PgPool {
@@ -170,6 +207,20 @@ impl Dialect for PgPool {
     }
     fn time(&self, at: DateTime<Utc>) -> DateTime<Utc> {
         at
+    }
+    async fn commit_change(
+        &self,
+        mut tx: Transaction<'static, Postgres>,
+        _feed: &Feed,
+        user_id: &str,
+        event: ChangeEvent,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("select pg_notify($1, $2)")
+            .bind(feed::CHANNEL)
+            .bind(feed::Notice::payload(user_id, &event))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
     }
 }
 

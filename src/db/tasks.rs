@@ -1,6 +1,6 @@
 //! Task rows: every statement is scoped by `user_id`, and every multi-statement write runs in one
 //! transaction together with the per-user counts (`task_count`).
-use super::{Dialect, Store, StoreError, bytewise, lock_row, page_as_json};
+use super::{ChangeEvent, ChangeKind, Dialect, Store, StoreError, bytewise, lock_row, page_as_json};
 use crate::model::{Order, Priority, SortKey, StatusFilter, Task, TaskDraft, TaskQuery};
 use crate::on_pool;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -117,17 +117,23 @@ fn tags_json(tags: &[String]) -> String {
     serde_json::to_string(tags).expect("a list of strings serializes")
 }
 
-/// Adds to a user's counts, creating the row on the user's first task.
-const BUMP_COUNTS: &str = "insert into task_count (user_id, total, completed) values ($1, $2, $3) \
+/// Adds to a user's counts and raises their change version, creating the row on the user's first
+/// task; returns the new version.
+const BUMP_COUNTS: &str = "insert into task_count (user_id, total, completed, version) values ($1, $2, $3, 1) \
      on conflict (user_id) do update set total = task_count.total + excluded.total, \
-     completed = task_count.completed + excluded.completed";
+     completed = task_count.completed + excluded.completed, version = task_count.version + 1 returning version";
+
+/// An event of `kind` about the task `id` (and its new state), at `version`.
+fn event_of(kind: ChangeKind, id: i64, task: Option<&Task>, version: i64) -> ChangeEvent {
+    ChangeEvent { kind, id: Some(id), task: task.cloned(), version }
+}
 
 impl Store {
     /// Stores a new task for `user_id`.
     pub async fn insert_task(&self, user_id: &str, draft: &TaskDraft, now: DateTime<Utc>) -> Result<Task, StoreError> {
         let search = search_text(&draft.title, draft.description.as_deref());
         let tags = tags_json(&draft.tags);
-        let id: i64 = on_pool!(self, pool => {
+        let task = on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "insert into task (user_id, title, description, completed, priority, due_date, tags, search, created_at, updated_at) \
@@ -140,22 +146,24 @@ impl Store {
                 sqlx::query("insert into task_tag (task_id, user_id, tag) values ($1, $2, $3)")
                     .bind(id).bind(user_id).bind(tag).execute(&mut *tx).await?;
             }
-            sqlx::query(BUMP_COUNTS).bind(user_id).bind(1_i64).bind(i64::from(draft.completed)).execute(&mut *tx).await?;
-            tx.commit().await?;
-            id
+            let version: i64 = sqlx::query_scalar(BUMP_COUNTS)
+                .bind(user_id).bind(1_i64).bind(i64::from(draft.completed)).fetch_one(&mut *tx).await?;
+            let task = Task {
+                id,
+                user_id: user_id.to_owned(),
+                title: draft.title.clone(),
+                description: draft.description.clone(),
+                completed: draft.completed,
+                priority: draft.priority,
+                due_date: draft.due_date,
+                tags: draft.tags.clone(),
+                created_at: now,
+                updated_at: now,
+            };
+            pool.commit_change(tx, &self.feed, user_id, event_of(ChangeKind::Created, id, Some(&task), version)).await?;
+            task
         });
-        Ok(Task {
-            id,
-            user_id: user_id.to_owned(),
-            title: draft.title.clone(),
-            description: draft.description.clone(),
-            completed: draft.completed,
-            priority: draft.priority,
-            due_date: draft.due_date,
-            tags: draft.tags.clone(),
-            created_at: now,
-            updated_at: now,
-        })
+        Ok(task)
     }
 
     /// The task `id` when it belongs to `user_id`.
@@ -196,12 +204,13 @@ impl Store {
                         .bind(id).bind(user_id).bind(tag).execute(&mut *tx).await?;
                 }
             }
-            if draft.completed != old.completed {
-                let delta = if draft.completed { 1_i64 } else { -1 };
-                sqlx::query(BUMP_COUNTS).bind(user_id).bind(0_i64).bind(delta).execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok(Some(Task {
+            let delta = match (old.completed, draft.completed) {
+                (false, true) => 1_i64,
+                (true, false) => -1,
+                _ => 0,
+            };
+            let version: i64 = sqlx::query_scalar(BUMP_COUNTS).bind(user_id).bind(0_i64).bind(delta).fetch_one(&mut *tx).await?;
+            let task = Task {
                 title: draft.title,
                 description: draft.description,
                 completed: draft.completed,
@@ -210,7 +219,9 @@ impl Store {
                 tags: draft.tags,
                 updated_at: now,
                 ..old
-            }))
+            };
+            pool.commit_change(tx, &self.feed, user_id, event_of(ChangeKind::Updated, id, Some(&task), version)).await?;
+            Ok(Some(task))
         })
     }
 
@@ -221,8 +232,9 @@ impl Store {
             let completed: Option<bool> = sqlx::query_scalar("delete from task where id = $1 and user_id = $2 returning completed")
                 .bind(id).bind(user_id).fetch_optional(&mut *tx).await?;
             let Some(completed) = completed else { return Ok(false) };
-            sqlx::query(BUMP_COUNTS).bind(user_id).bind(-1_i64).bind(-i64::from(completed)).execute(&mut *tx).await?;
-            tx.commit().await?;
+            let version: i64 = sqlx::query_scalar(BUMP_COUNTS)
+                .bind(user_id).bind(-1_i64).bind(-i64::from(completed)).fetch_one(&mut *tx).await?;
+            pool.commit_change(tx, &self.feed, user_id, event_of(ChangeKind::Deleted, id, None, version)).await?;
             Ok(true)
         })
     }
@@ -238,9 +250,16 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             let changed = sqlx::query("update task set completed = $2, updated_at = $3 where user_id = $1 and completed <> $2")
                 .bind(user_id).bind(completed).bind(pool.time(now)).execute(&mut *tx).await?.rows_affected();
-            sqlx::query("update task_count set completed = case when $2 then total else 0 end where user_id = $1")
-                .bind(user_id).bind(completed).execute(&mut *tx).await?;
-            tx.commit().await?;
+            if changed == 0 {
+                return Ok(0);
+            }
+            let version: i64 = sqlx::query_scalar(
+                "update task_count set completed = case when $2 then total else 0 end, version = version + 1 \
+                 where user_id = $1 returning version",
+            )
+            .bind(user_id).bind(completed).fetch_one(&mut *tx).await?;
+            let event = ChangeEvent { kind: ChangeKind::Bulk, id: None, task: None, version };
+            pool.commit_change(tx, &self.feed, user_id, event).await?;
             Ok(changed)
         })
     }
@@ -251,9 +270,16 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             let deleted = sqlx::query("delete from task where user_id = $1 and completed = $2")
                 .bind(user_id).bind(true).execute(&mut *tx).await?.rows_affected();
-            sqlx::query("update task_count set total = total - completed, completed = 0 where user_id = $1")
-                .bind(user_id).execute(&mut *tx).await?;
-            tx.commit().await?;
+            if deleted == 0 {
+                return Ok(0);
+            }
+            let version: i64 = sqlx::query_scalar(
+                "update task_count set total = total - completed, completed = 0, version = version + 1 \
+                 where user_id = $1 returning version",
+            )
+            .bind(user_id).fetch_one(&mut *tx).await?;
+            let event = ChangeEvent { kind: ChangeKind::Bulk, id: None, task: None, version };
+            pool.commit_change(tx, &self.feed, user_id, event).await?;
             Ok(deleted)
         })
     }
@@ -301,6 +327,13 @@ impl Store {
     }
 
     /// `user_id`'s task counts: one row read.
+    /// The user's change version: how many writes their tasks have seen (0 before the first).
+    pub async fn change_version(&self, user_id: &str) -> Result<i64, StoreError> {
+        let version: Option<i64> = on_pool!(self, pool =>
+            sqlx::query_scalar("select version from task_count where user_id = $1").bind(user_id).fetch_optional(pool).await?);
+        Ok(version.unwrap_or(0))
+    }
+
     pub async fn task_counts(&self, user_id: &str) -> Result<TaskCounts, StoreError> {
         let counts: Option<(i64, i64)> = on_pool!(self, pool =>
             sqlx::query_as("select total, completed from task_count where user_id = $1").bind(user_id).fetch_optional(pool).await?);

@@ -1,6 +1,7 @@
 //! The HTTP API: REST routes for tasks, health probes, the OpenAPI document, and the middleware
 //! every response passes through.
 pub mod error;
+mod events;
 mod forms;
 mod health;
 pub mod json;
@@ -40,6 +41,7 @@ pub fn api_router(state: AppState) -> Router {
             get(tasks::get).put(tasks::replace).patch(tasks::patch).delete(tasks::delete),
         )
         .route("/api/{user_id}/tasks/{id}/complete", patch(tasks::complete))
+        .route("/api/{user_id}/events", get(events::events))
         .route("/api/openapi.json", get(openapi::document))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -4,13 +4,13 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::tasks;
+use super::{events, tasks};
 use crate::model::{CompleteBody, FieldError, NewTask, Priority, Problem, TagName, Tags, Task, TaskPatch, TaskReplace};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Ticklist API", description = "User-scoped tasks; every request carries a Better Auth JWT as a Bearer token."),
-    paths(tasks::list, tasks::create, tasks::get, tasks::replace, tasks::patch, tasks::delete, tasks::complete),
+    paths(tasks::list, tasks::create, tasks::get, tasks::replace, tasks::patch, tasks::delete, tasks::complete, events::events),
     components(schemas(Task, Priority, NewTask, TaskReplace, TaskPatch, CompleteBody, Tags, TagName, Problem, FieldError)),
     modifiers(&BearerAuth),
     tags((name = "tasks", description = "A user's tasks"))

@@ -11,6 +11,7 @@ mod instances;
 mod isolation;
 mod limits;
 mod listing;
+mod live;
 mod remote_jwks;
 mod resilience;
 mod tokens;

@@ -17,6 +17,8 @@ pub struct AuthUser {
     pub id: String,
     pub name: Option<String>,
     pub email: Option<String>,
+    /// When the token expires (seconds since the epoch).
+    pub expires_at: u64,
 }
 
 impl AuthUser {
@@ -63,6 +65,6 @@ where
         let token = bearer_token(parts)?.ok_or(AuthRejection::MissingToken)?;
         let verifier = Arc::<TokenVerifier>::from_ref(state);
         let claims = verifier.verify(token).await?;
-        Ok(AuthUser { id: claims.sub, name: claims.name, email: claims.email })
+        Ok(AuthUser { id: claims.sub, name: claims.name, email: claims.email, expires_at: claims.exp })
     }
 }

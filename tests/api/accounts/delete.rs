@@ -48,7 +48,7 @@ async fn deleting_an_account_takes_its_tasks_and_sessions_and_its_tokens_stop_wo
 async fn without_a_password_only_a_fresh_session_may_delete_the_account() {
     let app = MailApp::spawn(super::Backend::Sqlite).await;
     let cookie = app.sign_up(&unique_email("fresh"), "password123").await;
-    let ticklist::db::Store::Sqlite(pool) = &app.app.state.store else { unreachable!() };
+    let ticklist::db::Pool::Sqlite(pool) = &app.app.state.store.pool else { unreachable!() };
     sqlx::query(r#"update "session" set "createdAt" = '2020-01-01T00:00:00.000Z'"#).execute(pool).await.unwrap();
     let (status, body) = answer(app.post("/delete-user", Some(&cookie), json!({})).await).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("SESSION_EXPIRED")));

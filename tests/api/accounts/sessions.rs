@@ -83,10 +83,10 @@ async fn account_endpoints_need_a_session_and_an_origin() {
 async fn a_session_older_than_a_day_may_not_list_the_others() {
     let app = MailApp::spawn(super::Backend::Sqlite).await;
     let cookie = app.sign_up(&unique_email("stale"), "password123").await;
-    let Store::Sqlite(pool) = &app.app.state.store else { unreachable!() };
+    let Pool::Sqlite(pool) = &app.app.state.store.pool else { unreachable!() };
     sqlx::query(r#"update "session" set "createdAt" = '2020-01-01T00:00:00.000Z'"#).execute(pool).await.unwrap();
     let (status, body) = answer(app.get("/list-sessions", Some(&cookie)).await).await;
     assert_eq!((status, body), (403, json!({"message": "Session is not fresh", "code": "SESSION_NOT_FRESH"})));
 }
 
-use ticklist::db::Store;
+use ticklist::db::Pool;

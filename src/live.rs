@@ -31,7 +31,12 @@ struct UserChannel {
 
 impl UserChannel {
     fn new(version: i64) -> Self {
-        Self { sender: broadcast::channel(STREAM_BUFFER).0, recent: VecDeque::new(), version, idle_since: Instant::now() }
+        Self {
+            sender: broadcast::channel(STREAM_BUFFER).0,
+            recent: VecDeque::new(),
+            version,
+            idle_since: Instant::now(),
+        }
     }
 
     fn push(&mut self, event: Arc<ChangeEvent>) {
@@ -97,7 +102,12 @@ impl Hub {
     }
 
     /// Opens a stream of `user_id`'s changes after `last_seen` (the client's `Last-Event-ID`).
-    pub async fn subscribe(&self, store: &Store, user_id: &str, last_seen: Option<i64>) -> Result<Subscription, StoreError> {
+    pub async fn subscribe(
+        &self,
+        store: &Store,
+        user_id: &str,
+        last_seen: Option<i64>,
+    ) -> Result<Subscription, StoreError> {
         // Subscribe before reading the version, so nothing falls between the two (duplicates are
         // dropped by version).
         let (live, recent) = {

@@ -7,10 +7,13 @@ use crate::auth::{
     AuthSettings, JwtSigner, KeySource, TokenVerifier,
     client::TrustedProxies,
     provider::Provider,
-    routes::{origin::TrustedOrigins, rate_limit::RateLimiter},
+    routes::{
+        origin::TrustedOrigins,
+        rate_limit::{RateLimiter, RateLimits},
+    },
     session::{cookie::CookieConfig, password::HashQueue},
 };
-use crate::config::{Config, JwtAlg};
+use crate::config::{Config, JwtAlg, RateLimitStorage};
 use crate::db::{Store, StoreError};
 
 #[derive(Clone)]
@@ -57,7 +60,12 @@ impl AppState {
         let auth = Arc::new(AuthSettings {
             cookies: CookieConfig::new(&config.base_url),
             trusted: TrustedOrigins::new(&origin, &config.trusted_origins),
-            limiter: RateLimiter::default(),
+            limiter: match config.rate_limit_storage {
+                RateLimitStorage::Memory => RateLimits::Memory(RateLimiter::default()),
+                RateLimitStorage::Database => {
+                    RateLimits::Database { store: store.clone(), fallback: RateLimiter::default() }
+                }
+            },
             rate_limit: config.rate_limit,
             hashes: HashQueue::default(),
             proxies: TrustedProxies::new(&config.trusted_proxies),

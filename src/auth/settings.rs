@@ -2,7 +2,7 @@
 use super::client::{ClientAddr, TrustedProxies};
 use super::provider::Provider;
 use super::routes::origin::TrustedOrigins;
-use super::routes::rate_limit::RateLimiter;
+use super::routes::rate_limit::RateLimits;
 use super::session::cookie::CookieConfig;
 use super::session::password::HashQueue;
 
@@ -10,7 +10,7 @@ use super::session::password::HashQueue;
 pub struct AuthSettings {
     pub cookies: CookieConfig,
     pub trusted: TrustedOrigins,
-    pub limiter: RateLimiter,
+    pub limiter: RateLimits,
     pub rate_limit: bool,
     /// The password-hashing budget of this server.
     pub hashes: HashQueue,
@@ -23,10 +23,10 @@ pub struct AuthSettings {
 impl AuthSettings {
     /// Counts a request from `client` to the auth endpoint `path` against that endpoint's limit (when
     /// limits are on). `Err` carries the seconds to wait.
-    pub fn admit(&self, client: ClientAddr, path: &str) -> Result<(), u64> {
+    pub async fn admit(&self, client: ClientAddr, path: &str) -> Result<(), u64> {
         if !self.rate_limit {
             return Ok(());
         }
-        self.limiter.check(client.0, super::routes::rate_limit::rule(path))
+        self.limiter.check(client.0, super::routes::rate_limit::rule(path)).await
     }
 }

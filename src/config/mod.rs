@@ -102,8 +102,18 @@ pub struct Config {
     pub trusted_origins: Vec<String>,
     /// `RATE_LIMIT` (`on`/`off`): auth rate limits; on by default outside development.
     pub rate_limit: bool,
+    /// `RATE_LIMIT_STORAGE` (`memory`/`database`): where auth rate limits count. Default `database`
+    /// on PostgreSQL (instances share the counts), `memory` on SQLite.
+    pub rate_limit_storage: RateLimitStorage,
     /// Mail and the account rules.
     pub accounts: AccountOptions,
+}
+
+/// Where auth rate limits count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimitStorage {
+    Memory,
+    Database,
 }
 
 /// A configuration value that cannot be used.
@@ -213,6 +223,15 @@ impl Config {
         let host =
             url::Url::parse(&base_url).ok().and_then(|url| url.host_str().map(str::to_owned)).unwrap_or_default();
         let accounts = AccountOptions::from_lookup(&get, environment, &host)?;
+        let postgres = database_url.starts_with("postgres://") || database_url.starts_with("postgresql://");
+        let rate_limit_storage = match get("RATE_LIMIT_STORAGE").as_deref() {
+            None if postgres => RateLimitStorage::Database,
+            None | Some("memory") => RateLimitStorage::Memory,
+            Some("database") => RateLimitStorage::Database,
+            Some(other) => {
+                return Err(error("RATE_LIMIT_STORAGE", format!("must be memory or database, not {other:?}")));
+            }
+        };
 
         Ok(Self {
             environment,
@@ -231,6 +250,7 @@ impl Config {
             upstream,
             trusted_origins,
             rate_limit,
+            rate_limit_storage,
             accounts,
         })
     }

@@ -6,6 +6,7 @@ mod error;
 pub mod feed;
 mod jwks;
 mod outbox;
+mod rate_limits;
 mod tasks;
 mod users;
 

@@ -45,7 +45,8 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     user.require(&user_id)?;
-    let last_seen = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
+    let last_seen =
+        headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
     let subscription = state.hub.subscribe(&state.store, &user_id, last_seen).await?;
     let now = u64::try_from(crate::clock::now().timestamp()).unwrap_or(0);
     let until = tokio::time::Instant::now() + Duration::from_secs(user.expires_at.saturating_sub(now));

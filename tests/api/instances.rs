@@ -43,3 +43,45 @@ async fn a_key_rotated_on_one_instance_is_accepted_by_another_at_once_and_used_b
         }
     }
 }
+
+#[tokio::test]
+async fn sign_in_limits_count_the_attempts_made_on_every_instance() {
+    let first = TestApp::spawn_with(Backend::Postgres, |config| config.rate_limit = true).await;
+    let second = first.sibling(|config| config.rate_limit = true).await;
+    let attempt = |app: &TestApp| {
+        let body = serde_json::json!({"email": "nobody@example.com", "password": "wrong-password"});
+        app.client.post(app.url("/api/auth/sign-in/email")).header("origin", "http://127.0.0.1:3000").json(&body).send()
+    };
+    assert_eq!(attempt(&first).await.unwrap().status(), 401);
+    assert_eq!(attempt(&second).await.unwrap().status(), 401);
+    assert_eq!(attempt(&first).await.unwrap().status(), 401);
+    let fourth = attempt(&second).await.unwrap();
+    assert_eq!(fourth.status(), 429, "the fourth attempt, wherever it lands");
+    let wait: u64 = fourth.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=10).contains(&wait), "{wait}");
+    assert_eq!(attempt(&first).await.unwrap().status(), 429);
+}
+
+#[tokio::test]
+async fn on_sqlite_rate_limits_count_in_memory_unless_told_otherwise() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| config.rate_limit = true).await;
+    assert_eq!(app.state.config.rate_limit_storage, ticklist::config::RateLimitStorage::Memory);
+    let app = TestApp::spawn_with(Backend::Postgres, |_| {}).await;
+    assert_eq!(app.state.config.rate_limit_storage, ticklist::config::RateLimitStorage::Database);
+}
+
+#[tokio::test]
+async fn database_rate_limits_also_work_on_sqlite() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |config| {
+        config.rate_limit = true;
+        config.rate_limit_storage = ticklist::config::RateLimitStorage::Database;
+    })
+    .await;
+    let body = serde_json::json!({"email": "nobody@example.com", "password": "wrong-password"});
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let request = app.client.post(app.url("/api/auth/sign-in/email")).header("origin", "http://127.0.0.1:3000");
+        statuses.push(request.json(&body).send().await.unwrap().status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 429]);
+}

@@ -86,14 +86,26 @@ async fn a_stream_starts_ready_and_carries_each_kind_of_change_in_order() {
         let created = events.next().await.unwrap();
         assert_eq!((created.event.as_str(), created.id), ("created", Some(1)), "{backend:?}");
         assert_eq!((created.data["task"]["title"].as_str(), created.data["id"].as_i64()), (Some("first"), Some(id)));
-        app.request(reqwest::Method::PATCH, &format!("/api/{}/tasks/{id}/complete", user.id), &user).send().await.unwrap();
+        app.request(reqwest::Method::PATCH, &format!("/api/{}/tasks/{id}/complete", user.id), &user)
+            .send()
+            .await
+            .unwrap();
         let updated = events.next().await.unwrap();
         assert_eq!((updated.event.as_str(), updated.data["task"]["completed"].as_bool()), ("updated", Some(true)));
-        app.client.post(app.url(&format!("/api/{}/tasks", user.id))).bearer_auth(&user.token).json(&json!({"title": "second"})).send().await.unwrap();
+        app.client
+            .post(app.url(&format!("/api/{}/tasks", user.id)))
+            .bearer_auth(&user.token)
+            .json(&json!({"title": "second"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(events.next().await.unwrap().event, "created");
         app.request(reqwest::Method::DELETE, &format!("/api/{}/tasks/{id}", user.id), &user).send().await.unwrap();
         let deleted = events.next().await.unwrap();
-        assert_eq!((deleted.event.as_str(), deleted.data, deleted.id), ("deleted", json!({"type": "deleted", "id": id, "version": 4}), Some(4)));
+        assert_eq!(
+            (deleted.event.as_str(), deleted.data, deleted.id),
+            ("deleted", json!({"type": "deleted", "id": id, "version": 4}), Some(4))
+        );
         ticklist::tasks::set_all_completed(&app.state.store, &user.id, true).await.unwrap();
         let bulk = events.next().await.unwrap();
         assert_eq!((bulk.event.as_str(), bulk.id), ("bulk", Some(5)), "{backend:?}");
@@ -121,7 +133,11 @@ async fn events_never_reach_another_users_stream() {
         for (index, (user, events)) in users.iter_mut().enumerate() {
             for seen in 0..expected[index] {
                 let event = events.next().await.unwrap();
-                assert_eq!(event.data["task"]["user_id"], user.id.as_str(), "{backend:?}: event {seen} of user {index}");
+                assert_eq!(
+                    event.data["task"]["user_id"],
+                    user.id.as_str(),
+                    "{backend:?}: event {seen} of user {index}"
+                );
                 assert!(event.data["task"]["title"].as_str().unwrap().starts_with(&format!("{index}-")));
                 assert_eq!(event.id, Some(seen as i64 + 1), "{backend:?}: versions count this user's changes only");
             }
@@ -134,7 +150,8 @@ async fn events_never_reach_another_users_stream() {
 async fn a_stream_is_only_for_its_own_user_with_a_valid_token() {
     let app = TestApp::spawn().await;
     let (alice, bob) = (app.user().await, app.user().await);
-    let response = app.client.get(app.url(&format!("/api/{}/events", bob.id))).bearer_auth(&alice.token).send().await.unwrap();
+    let response =
+        app.client.get(app.url(&format!("/api/{}/events", bob.id))).bearer_auth(&alice.token).send().await.unwrap();
     assert_eq!(response.status(), 403);
     let response = app.client.get(app.url(&format!("/api/{}/events", bob.id))).send().await.unwrap();
     assert_eq!(response.status(), 401);

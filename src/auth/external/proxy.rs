@@ -108,7 +108,7 @@ async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
     }
     let auth = &proxy.state.auth;
     let client = ClientAddr::of(request.extensions(), request.headers(), &auth.proxies);
-    if let Err(wait) = auth.admit(client, &path[PREFIX.len()..]) {
+    if let Err(wait) = auth.admit(client, &path[PREFIX.len()..]).await {
         return too_many_requests(wait);
     }
     let url = format!("{}{}", proxy.base, uri.path_and_query().map_or(path, |pq| pq.as_str()));

@@ -41,9 +41,9 @@ fn back(page: &str, error: &AuthError, email: &str, next: &str) -> Response {
 
 /// The checks every sign-in and sign-up post passes first: the origin rules, then the `/sign-in`
 /// rate limit shared with the JSON endpoint (a form post counts as a sign-in attempt).
-fn admit(state: &AppState, client: ClientAddr, headers: &HeaderMap) -> Result<(), AuthError> {
+async fn admit(state: &AppState, client: ClientAddr, headers: &HeaderMap) -> Result<(), AuthError> {
     origin::check_login_request(headers, &state.auth.trusted)?;
-    state.auth.admit(client, "/sign-in").map_err(|_| AuthError {
+    state.auth.admit(client, "/sign-in").await.map_err(|_| AuthError {
         status: StatusCode::TOO_MANY_REQUESTS,
         message: String::new(),
         code: None,
@@ -68,7 +68,7 @@ async fn sign_in(
 ) -> Response {
     let next = crate::redirect::next_or_home(form.next.as_deref());
     let remember = form.remember_me.is_some();
-    let result = match admit(&state, client, &headers) {
+    let result = match admit(&state, client, &headers).await {
         Ok(()) => state.auth.provider.sign_in(&state, client, &headers, &form.email, form.password, remember).await,
         Err(error) => Err(error),
     };
@@ -95,7 +95,7 @@ async fn sign_up(
 ) -> Response {
     let next = crate::redirect::next_or_home(form.next.as_deref());
     let name = form.name.trim();
-    let result = match admit(&state, client, &headers) {
+    let result = match admit(&state, client, &headers).await {
         Ok(()) if name.is_empty() => Err(AuthError::validation("[body.name] Invalid input")),
         Ok(()) => state.auth.provider.sign_up(&state, client, &headers, name, &form.email, form.password).await,
         Err(error) => Err(error),

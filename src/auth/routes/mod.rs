@@ -65,7 +65,7 @@ pub fn too_many_requests(wait: u64) -> Response {
 async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let client = ClientAddr::of(request.extensions(), request.headers(), &state.auth.proxies);
-    if let Err(wait) = state.auth.admit(client, &path) {
+    if let Err(wait) = state.auth.admit(client, &path).await {
         return too_many_requests(wait);
     }
     if request.method() == Method::POST {

@@ -1,6 +1,7 @@
 //! Better Auth's production rate limits, per client (IPv6: per /64) and endpoint, in fixed windows:
 //! sign-in, sign-up, change-password and change-email 3 per 10 s; asking for a reset link or a
 //! verification email 3 per 60 s; every other auth endpoint 100 per 10 s.
+use crate::db::Store;
 use std::{
     collections::HashMap,
     net::IpAddr,
@@ -37,6 +38,45 @@ pub fn rule(path: &str) -> Rule {
         .iter()
         .find(|(prefix, exact, _, _)| if *exact { path == *prefix } else { path.starts_with(prefix) })
         .map_or(DEFAULT_RULE, |&(bucket, _, window, max)| Rule { bucket, window, max })
+}
+
+/// Where the counts live: in this process, or in the database shared by every instance (Better
+/// Auth's `rateLimit.storage: "database"`), so that N instances do not allow N times the attempts.
+pub enum RateLimits {
+    Memory(RateLimiter),
+    /// The database's `rateLimit` table; this process's own counts stand in while it is unreachable.
+    Database {
+        store: Store,
+        fallback: RateLimiter,
+    },
+}
+
+impl RateLimits {
+    /// Records one request of `client` under `rule`; `Err(seconds)` to wait when over the limit.
+    pub async fn check(&self, client: Option<IpAddr>, rule: Rule) -> Result<(), u64> {
+        let (store, fallback) = match self {
+            RateLimits::Memory(limiter) => return limiter.check(client, rule),
+            RateLimits::Database { store, fallback } => (store, fallback),
+        };
+        let client = client.map(crate::auth::client::rate_key);
+        let key = match client {
+            Some(ip) => format!("{ip}|{}", rule.bucket),
+            None => format!("no-trusted-ip|{}", rule.bucket),
+        };
+        let now = crate::clock::now().timestamp_millis();
+        let window = i64::try_from(rule.window.as_millis()).unwrap_or(i64::MAX);
+        match store.count_request(&key, now, window).await {
+            Ok((count, started)) if count > i64::from(rule.max) => {
+                let left_ms = (started + window - now).max(0);
+                Err(u64::try_from((left_ms + 999) / 1000).unwrap_or(1).max(1))
+            }
+            Ok(_) => Ok(()),
+            Err(error) => {
+                tracing::warn!(%error, "rate limits: the database is unreachable; counting in memory meanwhile");
+                fallback.check(client, rule)
+            }
+        }
+    }
 }
 
 /// A client address (when known) and a bucket name.

@@ -38,6 +38,24 @@ function releaseServer(port: number, db: string, { extraEnv = [] as string[], st
   };
 }
 
+/** Debian's Chromium, headless. */
+const chromium = {
+  ...devices['Desktop Chrome'],
+  launchOptions: {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  },
+};
+
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
@@ -53,24 +71,13 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
+    { name: 'chromium', use: chromium },
     {
-      name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        launchOptions: {
-          executablePath: '/usr/bin/chromium',
-          args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        },
-      },
+      // scripts/cluster (two instances on PostgreSQL behind nginx), started by the spec itself.
+      name: 'cluster',
+      testDir: './cluster',
+      use: chromium,
+      timeout: 60_000,
     },
     {
       // Node-only (no browser): the real better-auth client/server against Ticklist; each spec starts

@@ -19,6 +19,9 @@ pub const REPLAY_MAX: usize = 256;
 const LINGER: Duration = Duration::from_secs(120);
 /// Events queued for one slow stream before it must reset.
 const STREAM_BUFFER: usize = 256;
+/// Event streams one user may have open on one instance (tabs and devices); more are refused, so a
+/// client cannot pile up streams without end.
+pub const STREAMS_PER_USER_MAX: usize = 64;
 
 struct UserChannel {
     sender: broadcast::Sender<Arc<ChangeEvent>>,
@@ -59,6 +62,15 @@ pub struct Subscription {
     pub live: broadcast::Receiver<Arc<ChangeEvent>>,
     /// The user's version when the stream opened.
     pub version: i64,
+}
+
+/// Why a stream could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum SubscribeError {
+    #[error("the user has {STREAMS_PER_USER_MAX} event streams open")]
+    TooMany,
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// Routes the feed's events to the users' streams.
@@ -107,7 +119,7 @@ impl Hub {
         store: &Store,
         user_id: &str,
         last_seen: Option<i64>,
-    ) -> Result<Subscription, StoreError> {
+    ) -> Result<Subscription, SubscribeError> {
         // Subscribe before reading the version, so nothing falls between the two (duplicates are
         // dropped by version).
         let (live, recent) = {
@@ -116,6 +128,9 @@ impl Hub {
                 users.retain(|_, channel| channel.sender.receiver_count() > 0 || channel.idle_since.elapsed() < LINGER);
             }
             let channel = users.entry(Arc::from(user_id)).or_insert_with(|| UserChannel::new(0));
+            if channel.sender.receiver_count() >= STREAMS_PER_USER_MAX {
+                return Err(SubscribeError::TooMany);
+            }
             (channel.sender.subscribe(), channel.recent.clone())
         };
         let version = store.change_version(user_id).await?;

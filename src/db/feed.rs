@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool};
 use tokio::sync::broadcast;
 
-use crate::model::Task;
+pub use crate::model::{ChangeEvent, ChangeKind};
 
 /// The `NOTIFY` channel.
 pub const CHANNEL: &str = "ticklist_changes";
@@ -18,34 +18,6 @@ pub const CHANNEL: &str = "ticklist_changes";
 pub const NOTIFY_MAX_BYTES: usize = 7900;
 /// Messages buffered for slow subscribers before they must start over (they get a `reset`).
 const CAPACITY: usize = 4096;
-
-/// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChangeKind {
-    /// A task was created (`task` is it).
-    Created,
-    /// A task was edited or toggled (`task` is its new state).
-    Updated,
-    /// A task was deleted (`id`).
-    Deleted,
-    /// Many tasks changed at once (toggle all, clear completed): fetch the list again.
-    Bulk,
-    /// Changes were missed: fetch the list again.
-    Reset,
-}
-
-/// One change, as the event stream sends it: `{type, id?, task?, version}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangeEvent {
-    #[serde(rename = "type")]
-    pub kind: ChangeKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task: Option<Task>,
-    pub version: i64,
-}
 
 /// What the feed carries.
 #[derive(Debug, Clone)]
@@ -165,6 +137,7 @@ pub fn spawn_pg_listener(pool: PgPool, store: super::Store) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Task;
 
     #[test]
     fn a_notice_too_large_for_notify_travels_without_its_task() {

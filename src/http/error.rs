@@ -31,6 +31,9 @@ pub enum AppError {
     /// Fields broke their rules.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// The user has as many event streams open as one user may.
+    #[error("too many event streams")]
+    TooManyStreams,
     #[error("database unavailable")]
     Unavailable(#[source] StoreError),
     /// Anything unexpected; the cause is logged, never sent.
@@ -47,6 +50,7 @@ impl AppError {
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyStreams => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -62,6 +66,10 @@ impl AppError {
             AppError::UnsupportedMediaType => Some("the body must be JSON (content-type: application/json)".into()),
             AppError::PayloadTooLarge => Some(super::middleware::PAYLOAD_TOO_LARGE.into()),
             AppError::Validation(_) => Some("validation failed".into()),
+            AppError::TooManyStreams => Some(format!(
+                "at most {} event streams may be open per user; close one and retry",
+                crate::live::STREAMS_PER_USER_MAX
+            )),
             AppError::Unavailable(_) => Some("the database is unavailable; retry shortly".into()),
             AppError::Internal(_) => None,
         };
@@ -82,7 +90,7 @@ impl IntoResponse for AppError {
             _ => {}
         }
         let mut response = self.problem().into_response();
-        if let AppError::Unavailable(_) = &self {
+        if let AppError::Unavailable(_) | AppError::TooManyStreams = &self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
         }
         response

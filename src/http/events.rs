@@ -20,7 +20,7 @@ use super::tasks::UserPath;
 use crate::AppState;
 use crate::auth::AuthUser;
 use crate::db::{ChangeEvent, ChangeKind};
-use crate::live::Hub;
+use crate::live::{Hub, SubscribeError};
 
 /// How often an idle stream sends a comment.
 pub const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -35,6 +35,7 @@ pub const HEARTBEAT: Duration = Duration::from_secs(15);
         (status = 200, content_type = "text/event-stream", description = "Events `ready` {version}, then `created` / `updated` {type, id, task, version}, `deleted` {type, id, version}, `bulk` and `reset` {type, version} (fetch the list again); ids are versions"),
         (status = 401, description = "No valid token", body = crate::model::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Another user's path", body = crate::model::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The user has too many streams open (`Retry-After`)", body = crate::model::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -47,7 +48,10 @@ pub async fn events(
     user.require(&user_id)?;
     let last_seen =
         headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
-    let subscription = state.hub.subscribe(&state.store, &user_id, last_seen).await?;
+    let subscription = state.hub.subscribe(&state.store, &user_id, last_seen).await.map_err(|error| match error {
+        SubscribeError::TooMany => AppError::TooManyStreams,
+        SubscribeError::Store(error) => error.into(),
+    })?;
     let now = u64::try_from(crate::clock::now().timestamp()).unwrap_or(0);
     let until = tokio::time::Instant::now() + Duration::from_secs(user.expires_at.saturating_sub(now));
     let version = subscription.version;

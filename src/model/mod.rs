@@ -1,5 +1,6 @@
 //! The task domain as it travels over the wire: shared by the server and the WASM UI, so it never
 //! depends on anything server-only.
+mod change;
 pub mod date;
 mod input;
 mod problem;
@@ -7,6 +8,7 @@ mod query;
 mod task;
 pub mod timestamp;
 
+pub use change::{ChangeEvent, ChangeKind};
 pub use input::{CompleteBody, NewTask, TaskChanges, TaskDraft, TaskPatch, TaskReplace, normalize_tag};
 #[cfg(feature = "server")]
 pub use input::{TAG_PATTERN, TagName, Tags};

@@ -243,3 +243,39 @@ async fn the_stream_ends_when_its_token_expires() {
     assert!(events.next().await.is_none(), "the server closes the stream");
     assert!(started.elapsed() < Duration::from_secs(4));
 }
+
+#[tokio::test]
+async fn one_user_cannot_open_streams_without_end() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |_| {}).await;
+    let user = app.user().await;
+    let other = app.user().await;
+    let mut open = Vec::new();
+    for _ in 0..ticklist::live::STREAMS_PER_USER_MAX {
+        open.push(Events::open(&app, &user, None).await);
+    }
+    let refused =
+        app.client.get(app.url(&format!("/api/{}/events", user.id))).bearer_auth(&user.token).send().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["status"], 429);
+    // Another user is not affected, and a closed stream makes room again.
+    Events::open(&app, &other, None).await;
+    drop(open.pop());
+    let reopened = async {
+        loop {
+            let response = app
+                .client
+                .get(app.url(&format!("/api/{}/events", user.id)))
+                .bearer_auth(&user.token)
+                .send()
+                .await
+                .unwrap();
+            if response.status() == 200 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, reopened).await.expect("room for a stream once one closed");
+}

@@ -414,6 +414,9 @@ test('changeEmail sends a link to the new address, which moves the account there
     expect(Object.keys(answer.user)).toEqual(USER_KEYS);
     expect(answer.user).toMatchObject({ id: userId, email: newEmail, emailVerified: false });
     expect((await a.client.getSession()).data?.user.email).toBe(newEmail);
+    // The token names the old address, which the account no longer has: it is spent (as in Better Auth).
+    const replay = await a.client.verifyEmail({ query: { token } });
+    expect(replay.error).toMatchObject({ status: 401, code: 'INVALID_TOKEN' });
   });
 
   await test.step('the old address no longer signs in; the new one does', async () => {

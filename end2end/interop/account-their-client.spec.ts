@@ -123,7 +123,8 @@ test('listSessions, revokeSession, revokeOtherSessions and revokeSessions', asyn
   });
 
   await test.step('revokeSession without a token is Better Auth’s validation error', async () => {
-    const { error } = await a.client.revokeSession({} as { token: string });
+    // (The client's revokeSession({}) would send a GET, having no body to send: post `{}` with $fetch.)
+    const { error } = await a.client.$fetch('/revoke-session', { method: 'POST', body: {} });
     expect(error).toMatchObject({
       status: 400,
       code: 'VALIDATION_ERROR',
@@ -227,9 +228,10 @@ test('updateUser changes name and image; the session and the next JWT show them'
   await test.step('the email cannot be changed here; an empty change has Better Auth’s code-less error', async () => {
     const withEmail = await a.client.updateUser({ email: 'other@example.com' } as unknown as { name: string });
     expect(withEmail.error).toMatchObject({ status: 400, code: 'EMAIL_CAN_NOT_BE_UPDATED', message: 'Email can not be updated' });
-    const empty = await a.client.updateUser({});
+    // (updateUser({}) would send a GET, having no body to send: post `{}` with $fetch.)
+    const empty = await a.client.$fetch('/update-user', { method: 'POST', body: {} });
     expect(empty.error).toMatchObject({ status: 400, message: 'No fields to update' });
-    expect(empty.error?.code).toBeUndefined();
+    expect((empty.error as { code?: string } | null)?.code).toBeUndefined();
   });
 
   await test.step('Ticklist (on purpose) bounds the name to 128 characters and wants an http(s) image URL', async () => {
@@ -387,7 +389,8 @@ test('changeEmail sends a link to the new address, which moves the account there
     expect(error).toBeNull();
     expect(data).toEqual({ status: true });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(sink.messages.slice(before).filter((m) => m.to.includes(taken.email))).toEqual([]);
+    const changeMails = sink.messages.slice(before).filter((m) => m.to.includes(taken.email) && m.subject.includes('new email'));
+    expect(changeMails).toEqual([]);
   });
 
   const token = await test.step('a new address gets a change-email-verification link; the account keeps its address until then', async () => {

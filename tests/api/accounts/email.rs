@@ -156,7 +156,8 @@ async fn a_change_of_email_link_is_spent_once_the_address_has_changed() {
         let (first, second) = (unique_email("first"), unique_email("second"));
         let mut links = Vec::new();
         for new_email in [&first, &second] {
-            let (status, _) = answer(app.post("/change-email", Some(&cookie), json!({"newEmail": new_email})).await).await;
+            let (status, _) =
+                answer(app.post("/change-email", Some(&cookie), json!({"newEmail": new_email})).await).await;
             assert_eq!(status, 200);
             let mail = app.smtp.wait_for(new_email, "Confirm your new email", MAIL_WAIT).await;
             let link = app.local(&mail.link_containing("verify-email").unwrap());
@@ -168,7 +169,11 @@ async fn a_change_of_email_link_is_spent_once_the_address_has_changed() {
         // As Better Auth: each link was made for the old address, which the account no longer has.
         for link in &links {
             let (status, body) = answer(open(link).await.unwrap()).await;
-            assert_eq!((status, body), (401, json!({"message": "Invalid token", "code": "INVALID_TOKEN"})), "{backend:?}");
+            assert_eq!(
+                (status, body),
+                (401, json!({"message": "Invalid token", "code": "INVALID_TOKEN"})),
+                "{backend:?}"
+            );
         }
         assert_eq!(app.sign_in(&second, "password123", "x").await.status(), 200, "{backend:?}");
         assert_eq!(app.sign_in(&first, "password123", "x").await.status(), 401, "{backend:?}");

@@ -134,6 +134,28 @@ test('email verification links made by either server verify on the other', async
   });
 });
 
+test('a change-of-email link made by Better Auth moves the account at Ticklist, once', async () => {
+  const onBetterAuth = pair.onBetterAuth();
+  const { email } = await signUp(onBetterAuth, 'change-email-ba');
+  const onTicklist = pair.onTicklist();
+  expect((await onTicklist.signIn(email, PASSWORD)).status).toBe(200);
+  const newEmail = uniqueEmail('change-email-ba-new');
+
+  const since = betterAuthMails(pair.betterAuth).length;
+  const asked = await onBetterAuth.request('POST', '/change-email', { newEmail });
+  expect(asked.status).toBe(200);
+  const mail = await betterAuthMail(pair.betterAuth, 'verify-email', newEmail, { since });
+
+  const verified = await onTicklist.request('GET', `/verify-email?token=${mail.token}`);
+  expect(verified.status).toBe(200);
+  expect(await verified.json()).toMatchObject({ status: true, user: { email: newEmail, emailVerified: false } });
+  expect((await (await onBetterAuth.getSession()).json()).user.email).toBe(newEmail);
+  expect(await signsIn(pair.onBetterAuth(), newEmail, PASSWORD)).toBe(200);
+  const replay = await onTicklist.request('GET', `/verify-email?token=${mail.token}`);
+  expect(replay.status).toBe(401);
+  expect(await replay.json()).toEqual({ message: 'Invalid token', code: 'INVALID_TOKEN' });
+});
+
 test('a name changed on Better Auth shows in Ticklist’s get-session and JWT, and the other way round', async () => {
   const onBetterAuth = pair.onBetterAuth();
   const { email } = await signUp(onBetterAuth, 'rename');

@@ -12,6 +12,10 @@
 //   JWKS_GRACE_PERIOD    seconds an expired key stays in /jwks (only with a rotation interval)  optional
 //   JWT_EXPIRATION_TIME  the jwt() plugin's jwt.expirationTime, e.g. "10s" (default 15m)       optional
 //   LOG_REQUESTS         "1": print `interop-ba: request <METHOD> <url>` for every request      optional
+//   ACCOUNT_FEATURES     "1": turn on the account features that need mail (password reset, email
+//                        verification, change of email) and delete-user; every message is printed
+//                        as one line `interop-ba: mail {"kind","to","url","token"}` (kind
+//                        "reset-password" or "verify-email") instead of being sent                  optional
 //
 // At start it plans the schema with `getMigrations` and runs the plan, then prints one line
 //   interop-ba: migrations {"toBeCreated":[...],"toBeAdded":[...],"toBeAddedIndexes":[...]}
@@ -69,12 +73,27 @@ const database = new Database(databaseFile);
 // Another process (Ticklist) may write to the same file: wait for its locks instead of failing.
 database.pragma('busy_timeout = 5000');
 
+/** Prints a message instead of sending it, for the test to read. */
+function printMail(kind, { user, url, token }) {
+  console.log(`interop-ba: mail ${JSON.stringify({ kind, to: user.email, url, token })}`);
+}
+
+const accountFeatures = process.env.ACCOUNT_FEATURES === '1';
 const options = {
   baseURL,
   secret,
   trustedOrigins,
   database,
-  emailAndPassword: { enabled: true },
+  emailAndPassword: {
+    enabled: true,
+    ...(accountFeatures ? { sendResetPassword: async (data) => printMail('reset-password', data) } : {}),
+  },
+  ...(accountFeatures
+    ? {
+        emailVerification: { sendVerificationEmail: async (data) => printMail('verify-email', data) },
+        user: { changeEmail: { enabled: true }, deleteUser: { enabled: true } },
+      }
+    : {}),
   plugins: [jwt(jwtOptions)],
   telemetry: { enabled: false },
   logger: { level: 'warn' },

@@ -3,13 +3,10 @@
  * Ticklist's embedded Better Auth implementation, and `jose` verifying Ticklist's JWTs.
  */
 import { expect, test } from '@playwright/test';
-import { createAuthClient } from 'better-auth/client';
-import { jwtClient } from 'better-auth/client/plugins';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 
 import {
   type ChildServer,
-  CookieJar,
   SESSION_COOKIE,
   attachLogsOnFailure,
   freePort,
@@ -17,6 +14,7 @@ import {
   startTicklist,
   tasksApi,
   tempDir,
+  theirClient,
   uniqueEmail,
 } from './support';
 
@@ -35,32 +33,9 @@ test.afterAll(async () => {
 
 attachLogsOnFailure(() => [ticklist]);
 
-/** The real client, made to behave like a browser on Ticklist's origin: cookies kept, Origin sent. */
-function browserLikeClient(baseURL: string) {
-  const jar = new CookieJar();
-  const seen = { lastJwtHeader: null as string | null };
-  const client = createAuthClient({
-    baseURL,
-    plugins: [jwtClient()],
-    fetchOptions: {
-      onRequest(context) {
-        context.headers.set('origin', baseURL);
-        const cookie = jar.header();
-        if (cookie) context.headers.set('cookie', cookie);
-      },
-      onResponse(context) {
-        jar.store(context.response);
-        const jwt = context.response.headers.get('set-auth-jwt');
-        if (jwt) seen.lastJwtHeader = jwt;
-      },
-    },
-  });
-  return { client, jar, seen };
-}
-
 test('the better-auth client signs up, signs in, gets a verifiable JWT, uses the REST API and signs out', async () => {
   const origin = ticklist.url;
-  const { client, jar, seen } = browserLikeClient(origin);
+  const { client, jar, seen } = theirClient(origin);
   const email = uniqueEmail('client');
   const password = 'correct horse battery staple';
 

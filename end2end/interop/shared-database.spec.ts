@@ -5,74 +5,11 @@
  * tables there. Every client sends `Origin: <Ticklist's URL>`.
  */
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 
-import {
-  AuthSession,
-  type ChildServer,
-  SESSION_COOKIE,
-  attachLogsOnFailure,
-  freePort,
-  migrationPlan,
-  secret,
-  startBetterAuth,
-  startTicklist,
-  tasksApi,
-  tempDir,
-  uniqueEmail,
-} from './support';
+import { SESSION_COOKIE, migrationPlan, sharedPair, tasksApi, uniqueEmail } from './support';
 
 const PASSWORD = 'correct horse battery staple';
-
-/** Starts Ticklist, then Better Auth, on one fresh SQLite file (in the enclosing describe's hooks). */
-function sharedPair(label: string) {
-  const pair = {
-    ticklist: undefined as unknown as ChildServer,
-    betterAuth: undefined as unknown as ChildServer,
-    databaseFile: '',
-    origin: '', // Ticklist's URL: the one baseURL and trusted origin of both servers
-    onTicklist: () => new AuthSession(pair.ticklist.url, pair.origin),
-    onBetterAuth: () => new AuthSession(pair.betterAuth.url, pair.origin),
-    /** The ids in the shared `jwks` table. */
-    keyIds(): string[] {
-      const database = new Database(pair.databaseFile, { readonly: true, fileMustExist: true });
-      try {
-        return database.prepare('select id from jwks').all().map((row) => (row as { id: string }).id);
-      } finally {
-        database.close();
-      }
-    },
-  };
-  let dir: ReturnType<typeof tempDir>;
-
-  test.beforeAll(async () => {
-    dir = tempDir(label);
-    pair.databaseFile = dir.file('shared.db');
-    const sharedSecret = secret(label);
-    const ticklistPort = await freePort();
-    pair.origin = `http://127.0.0.1:${ticklistPort}`;
-    pair.ticklist = await startTicklist({ port: ticklistPort, databaseFile: pair.databaseFile, secret: sharedSecret });
-    const betterAuthPort = await freePort();
-    pair.betterAuth = await startBetterAuth({
-      port: betterAuthPort,
-      databaseFile: pair.databaseFile,
-      secret: sharedSecret,
-      baseURL: pair.origin,
-      trustedOrigins: [`http://127.0.0.1:${betterAuthPort}`],
-    });
-  });
-
-  test.afterAll(async () => {
-    await pair.betterAuth?.stop();
-    await pair.ticklist?.stop();
-    dir?.remove();
-  });
-
-  attachLogsOnFailure(() => [pair.ticklist, pair.betterAuth]);
-
-  return pair;
-}
 
 test.describe('users and sessions', () => {
   const pair = sharedPair('shared');

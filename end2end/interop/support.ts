@@ -10,6 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { test } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { createAuthClient } from 'better-auth/client';
+import { jwtClient } from 'better-auth/client/plugins';
 
 /** The Cargo workspace root: Ticklist runs from here (it reads `target/site`). */
 export const WORKSPACE = path.resolve(__dirname, '..', '..');
@@ -334,4 +337,135 @@ export function attachLogsOnFailure(servers: () => Array<ChildServer | undefined
       if (server) await testInfo.attach(`${server.name}.log`, { body: server.log(), contentType: 'text/plain' });
     }
   });
+}
+
+/**
+ * The real `better-auth` client (`createAuthClient` from `better-auth/client`, with `jwtClient()`), made
+ * to behave like a browser on `origin`: its own cookie jar, `Origin` on every request, and a
+ * `User-Agent` naming the device when given (so `listSessions` can tell the devices apart).
+ */
+export function theirClient(baseURL: string, { origin = baseURL, userAgent }: { origin?: string; userAgent?: string } = {}) {
+  const jar = new CookieJar();
+  const seen = { lastJwtHeader: null as string | null };
+  const client = createAuthClient({
+    baseURL,
+    plugins: [jwtClient()],
+    fetchOptions: {
+      onRequest(context) {
+        context.headers.set('origin', origin);
+        if (userAgent) context.headers.set('user-agent', userAgent);
+        const cookie = jar.header();
+        if (cookie) context.headers.set('cookie', cookie);
+      },
+      onResponse(context) {
+        jar.store(context.response);
+        const jwt = context.response.headers.get('set-auth-jwt');
+        if (jwt) seen.lastJwtHeader = jwt;
+      },
+    },
+  });
+  return { client, jar, seen };
+}
+
+/** A message that `better-auth-server.mjs` "sent" (with `ACCOUNT_FEATURES=1` it prints them). */
+export interface BetterAuthMail {
+  kind: 'reset-password' | 'verify-email';
+  to: string;
+  url: string;
+  token: string;
+}
+
+/** Waits for the newest message of `kind` to `to` that Better Auth printed after the first `since`. */
+export async function betterAuthMail(
+  server: ChildServer,
+  kind: BetterAuthMail['kind'],
+  to: string,
+  { since = 0, timeoutMs = 5_000 } = {},
+): Promise<BetterAuthMail> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = betterAuthMails(server)
+      .slice(since)
+      .reverse()
+      .find((mail) => mail.kind === kind && mail.to === to);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`Better Auth sent no ${kind} mail to ${to}:\n${server.log()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Every message `better-auth-server.mjs` printed so far, oldest first. */
+export function betterAuthMails(server: ChildServer): BetterAuthMail[] {
+  return server
+    .log()
+    .split('\n')
+    .filter((line) => line.startsWith('interop-ba: mail '))
+    .map((line) => JSON.parse(line.slice('interop-ba: mail '.length)));
+}
+
+export interface SharedPairOptions {
+  /** More environment for Ticklist (e.g. `SMTP_URL`). */
+  ticklistEnv?: () => Record<string, string>;
+  /** More environment for `better-auth-server.mjs` (e.g. `ACCOUNT_FEATURES=1`). */
+  betterAuthEnv?: Record<string, string>;
+}
+
+/**
+ * Ticklist, then a real Better Auth, on one fresh SQLite file with one secret and one baseURL (Ticklist's
+ * URL: the JWT iss/aud and the trusted origin of both), started and stopped by the enclosing describe's
+ * hooks. Clients send `Origin: <Ticklist's URL>` to either.
+ */
+export function sharedPair(label: string, options: SharedPairOptions = {}) {
+  const pair = {
+    ticklist: undefined as unknown as ChildServer,
+    betterAuth: undefined as unknown as ChildServer,
+    databaseFile: '',
+    secret: '',
+    origin: '',
+    onTicklist: () => new AuthSession(pair.ticklist.url, pair.origin),
+    onBetterAuth: () => new AuthSession(pair.betterAuth.url, pair.origin),
+    /** The ids in the shared `jwks` table. */
+    keyIds(): string[] {
+      const database = new Database(pair.databaseFile, { readonly: true, fileMustExist: true });
+      try {
+        return database.prepare('select id from jwks').all().map((row) => (row as { id: string }).id);
+      } finally {
+        database.close();
+      }
+    },
+  };
+  let dir: ReturnType<typeof tempDir>;
+
+  test.beforeAll(async () => {
+    dir = tempDir(label);
+    pair.databaseFile = dir.file('shared.db');
+    pair.secret = secret(label);
+    const ticklistPort = await freePort();
+    pair.origin = `http://127.0.0.1:${ticklistPort}`;
+    pair.ticklist = await startTicklist({
+      port: ticklistPort,
+      databaseFile: pair.databaseFile,
+      secret: pair.secret,
+      env: options.ticklistEnv?.(),
+    });
+    const betterAuthPort = await freePort();
+    pair.betterAuth = await startBetterAuth({
+      port: betterAuthPort,
+      databaseFile: pair.databaseFile,
+      secret: pair.secret,
+      baseURL: pair.origin,
+      trustedOrigins: [`http://127.0.0.1:${betterAuthPort}`],
+      env: options.betterAuthEnv,
+    });
+  });
+
+  test.afterAll(async () => {
+    await pair.betterAuth?.stop();
+    await pair.ticklist?.stop();
+    dir?.remove();
+  });
+
+  attachLogsOnFailure(() => [pair.ticklist, pair.betterAuth]);
+
+  return pair;
 }

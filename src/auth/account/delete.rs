@@ -1,6 +1,6 @@
 //! `POST /delete-user {password?}`: deletes the account with all its sessions **and all its tasks**,
 //! in one transaction. Confirmed by the password, or without it when the session is fresh. The
-//! account's JWTs are refused at once by this instance and within `ACCOUNT_RECHECK` by the others.
+//! account's JWTs are refused at once by this instance and within `DELETIONS_POLL` by the others.
 use axum::{
     Json,
     body::Bytes,

@@ -114,17 +114,27 @@ pub async fn verify(
         }
     };
     let user_not_found = || AuthError::new(StatusCode::UNAUTHORIZED, "User not found", "USER_NOT_FOUND");
+    let invalid_token = || AuthError::new(StatusCode::UNAUTHORIZED, "Invalid token", "INVALID_TOKEN");
     let now = crate::clock::now();
     if let Some(new_email) =
         claims.update_to.as_deref().filter(|_| claims.request_type.as_deref() == Some(CHANGE_EMAIL_VERIFICATION))
     {
+        // Better Auth's checks, in its order: the token names its account, which still has the address
+        // the token was made for (so a link is spent once the address changed, by it or a later change),
+        // and a signed-in caller is that account.
+        if claims.user_id.is_empty() {
+            return refuse(invalid_token());
+        }
+        let Some(user) = state.store.user_by_id(&claims.user_id).await? else { return refuse(user_not_found()) };
+        if user.email.to_lowercase() != claims.email {
+            return refuse(invalid_token());
+        }
         let session = session::lookup(&state, &headers, false).await?;
-        if let SessionLookup::Live { user, .. } = &session
-            && user.id != claims.user_id
+        if let SessionLookup::Live { user: signed_in, .. } = &session
+            && signed_in.id != user.id
         {
             return refuse(AuthError::new(StatusCode::UNAUTHORIZED, "Invalid user", "INVALID_USER"));
         }
-        let Some(user) = state.store.user_by_id(&claims.user_id).await? else { return refuse(user_not_found()) };
         match state.store.set_email(&user.id, new_email, user.email_verified, now).await {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
@@ -148,6 +158,10 @@ pub async fn verify(
         return Ok(response);
     }
     let Some(user) = state.store.user_by_email(&claims.email).await? else { return refuse(user_not_found()) };
+    // A token made for another account that had this address before is not this account's.
+    if !claims.user_id.is_empty() && claims.user_id != user.id {
+        return refuse(invalid_token());
+    }
     if !user.email_verified {
         state.store.set_email_verified(&user.id, now).await?;
     }

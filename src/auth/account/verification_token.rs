@@ -18,7 +18,8 @@ pub struct VerificationClaims {
     pub update_to: Option<String>,
     #[serde(rename = "requestType", default, skip_serializing_if = "Option::is_none")]
     pub request_type: Option<String>,
-    #[serde(rename = "userId")]
+    /// Empty when the token has none (Better Auth makes it optional; Ticklist always sets it).
+    #[serde(rename = "userId", default)]
     pub user_id: String,
     pub iat: i64,
     pub exp: i64,

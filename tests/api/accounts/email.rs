@@ -146,3 +146,53 @@ async fn the_profile_takes_a_bounded_name_and_an_http_image_but_not_an_email() {
     }
     assert_eq!(answer(app.post("/update-user", Some(&cookie), json!({"image": null})).await).await.0, 200);
 }
+
+#[tokio::test]
+async fn a_change_of_email_link_is_spent_once_the_address_has_changed() {
+    for backend in BOTH {
+        let app = MailApp::spawn(backend).await;
+        let email = unique_email("spent");
+        let cookie = app.sign_up(&email, "password123").await;
+        let (first, second) = (unique_email("first"), unique_email("second"));
+        let mut links = Vec::new();
+        for new_email in [&first, &second] {
+            let (status, _) =
+                answer(app.post("/change-email", Some(&cookie), json!({"newEmail": new_email})).await).await;
+            assert_eq!(status, 200);
+            let mail = app.smtp.wait_for(new_email, "Confirm your new email", MAIL_WAIT).await;
+            let link = app.local(&mail.link_containing("verify-email").unwrap());
+            links.push(link.split("&callbackURL").next().unwrap().to_owned());
+        }
+        let open = |link: &String| app.client.get(link).header("cookie", &cookie).send();
+        let (status, body) = answer(open(&links[1]).await.unwrap()).await;
+        assert_eq!((status, body["user"]["email"].as_str()), (200, Some(second.as_str())), "{backend:?}");
+        // As Better Auth: each link was made for the old address, which the account no longer has.
+        for link in &links {
+            let (status, body) = answer(open(link).await.unwrap()).await;
+            assert_eq!(
+                (status, body),
+                (401, json!({"message": "Invalid token", "code": "INVALID_TOKEN"})),
+                "{backend:?}"
+            );
+        }
+        assert_eq!(app.sign_in(&second, "password123", "x").await.status(), 200, "{backend:?}");
+        assert_eq!(app.sign_in(&first, "password123", "x").await.status(), 401, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_verification_link_verifies_only_the_account_it_was_made_for() {
+    let app = MailApp::spawn(Backend::Sqlite).await;
+    let first = app.sign_up(&unique_email("first"), "password123").await;
+    let other_email = unique_email("other");
+    let other = app.sign_up(&other_email, "password123").await;
+    let session: Value = app.get("/get-session", Some(&first)).await.json().await.unwrap();
+    let first_id = session["user"]["id"].as_str().unwrap();
+    // A token for the other account's address naming the first account (as an old link would after the
+    // address moved from one account to another).
+    let claims = ticklist::auth::account::verification_token::VerificationClaims::new(&other_email, first_id);
+    let token = claims.sign("test-secret-0123456789abcdefghijklmnopqrstuvwxyz");
+    let (status, body) = answer(app.get(&format!("/verify-email?token={token}"), None).await).await;
+    assert_eq!((status, body), (401, json!({"message": "Invalid token", "code": "INVALID_TOKEN"})));
+    assert!(!email_verified(&app, &other).await);
+}

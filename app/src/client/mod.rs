@@ -1,7 +1,6 @@
-//! Talking to the server from the browser: the access token, the Better Auth endpoints, the REST API,
-//! the live change stream and the server-function client that carries the token.
+//! Talking to the server from the browser: the access token, the Better Auth endpoints, the REST API
+//! and the server-function client that carries the token.
 pub mod auth_api;
-pub mod live;
 pub mod rest;
 pub mod server_fn_client;
 pub mod token;
@@ -44,35 +43,5 @@ impl From<leptos::prelude::ServerFnError> for ClientError {
             ServerFnError::Request(_) | ServerFnError::Response(_) => ClientError::Network,
             other => ClientError::Problem(Problem::new(500, "Error", Some(other.to_string()))),
         }
-    }
-}
-
-/// What a second 401 in a row means: signed out when the session is gone (the token endpoint says
-/// so), otherwise a refusal to show and retry later — never a sign-out of a user whose session lives.
-pub async fn refused_with_session() -> ClientError {
-    match token::refresh().await {
-        Err(ClientError::SignedOut) => ClientError::SignedOut,
-        _ => ClientError::Problem(Problem::new(
-            401,
-            "Unauthorized",
-            Some("The server could not verify your sign-in just now. Try again in a moment.".into()),
-        )),
-    }
-}
-
-/// Calls a server function; a 401 gets a fresh token and one more try, like the REST calls.
-pub async fn with_token<T, F>(call: impl Fn() -> F) -> Result<T, ClientError>
-where
-    F: std::future::Future<Output = Result<T, leptos::prelude::ServerFnError>>,
-{
-    match call().await.map_err(ClientError::from) {
-        Err(ClientError::SignedOut) => {
-            token::refresh().await?;
-            match call().await.map_err(ClientError::from) {
-                Err(ClientError::SignedOut) => Err(refused_with_session().await),
-                other => other,
-            }
-        }
-        other => other,
     }
 }

@@ -1,6 +1,5 @@
 //! The tasks REST API from the browser (gloo-net), every call with `Authorization: Bearer`. A 401
-//! refreshes the token once and retries (the token may have expired, or be signed with a key the
-//! server is only now fetching); the user is signed out only when the session itself is gone.
+//! refreshes the token once and retries; a second refusal means the session is over.
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::Serialize;
 use ticklist::model::{NewTask, Problem, Task, TaskPatch};
@@ -31,7 +30,8 @@ async fn send(method: Method, path: &str, body: Option<String>) -> Result<Respon
             continue;
         }
         if response.status() == 401 {
-            return Err(super::refused_with_session().await);
+            token::forget();
+            return Err(ClientError::SignedOut);
         }
         if !response.ok() {
             let status = response.status();

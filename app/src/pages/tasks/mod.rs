@@ -1,8 +1,7 @@
 //! `/`: the signed-in user's tasks. Signed-out visitors are sent to `/sign-in` and come back after.
 //! Reads go through a server function (called directly while the page renders on the server, so the
 //! first paint has the tasks; over HTTP when the view changes), single-task changes through the REST
-//! API, bulk changes through server functions; changes made elsewhere arrive on the live stream. The
-//! board is an island: the page around it is static.
+//! API, bulk changes through server functions. The board is an island: the page around it is static.
 mod draft;
 mod item;
 mod new_task;
@@ -87,8 +86,6 @@ fn Board(listing: FromServer<Result<TaskListing, String>>, search: String) -> im
         Ok(page) => state.load(page),
         Err(message) => state.failure.set(Some(message)),
     }
-    // Changes made in other tabs and on other devices, as they happen.
-    leptos::task::spawn_local(crate::client::live::follow(move |news| state.hear(news)));
     // Back and Forward move between views of the board without leaving the page.
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
         state.show(parse_query(&window().location().search().unwrap_or_default()));
@@ -97,11 +94,6 @@ fn Board(listing: FromServer<Result<TaskListing, String>>, search: String) -> im
     view! {
         <section class="board" aria-labelledby="board-title" on:click=move |event| follow_board_link(state, event)>
             <h1 id="board-title" class="board-title">"Your tasks"</h1>
-            <Show when=move || state.live_down.get()>
-                <p class="notice live-down" role="status" data-testid="live-down">
-                    "Offline: reconnecting… Changes made elsewhere will show up when the connection is back."
-                </p>
-            </Show>
             <NewTaskForm />
             <Toolbar />
             {move || match state.failure.get() {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::error::AppError;
 use super::json::{AppJson, MaybeJson};
+use super::openapi::ListParams;
 use crate::auth::AuthUser;
 use crate::model::{CompleteBody, NewTask, Problem, Task, TaskPatch, TaskQuery, TaskReplace};
 use crate::{AppState, tasks};
@@ -32,16 +33,7 @@ fn location(user_id: &str, id: i64) -> HeaderValue {
 #[utoipa::path(get, path = "/api/{user_id}/tasks", tag = "tasks",
     params(
         ("user_id" = String, Path, description = "The token's user id"),
-        ("status" = Option<String>, Query, pattern = "^(all|pending|completed)$", description = "all | pending | completed (default all)"),
-        ("q" = Option<String>, Query, description = "Text searched in title and description, case-insensitive"),
-        ("tag" = Option<Vec<String>>, Query, pattern = r"\S", max_length = 32, max_items = 10, description = "A tag; repeatable, at most 10 (tasks having all)"),
-        ("priority" = Option<String>, Query, pattern = "^(low|medium|high)$", description = "low | medium | high"),
-        ("due_before" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD, inclusive"),
-        ("due_after" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD, inclusive"),
-        ("sort" = Option<String>, Query, pattern = "^(created_at|updated_at|title|due_date|priority)$", description = "created_at | updated_at | title | due_date | priority"),
-        ("order" = Option<String>, Query, pattern = "^(asc|desc)$", description = "asc | desc (default desc)"),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1-500 (default 100)"),
-        ("offset" = Option<u64>, Query, minimum = 0, description = ">= 0 (default 0)"),
+        ListParams,
     ),
     responses(
         (status = 200, description = "The page of tasks", body = [Task],

@@ -302,7 +302,7 @@ fn description_rule(description: Option<String>) -> Result<Option<String>, Strin
 fn priority_rule(priority: Option<&str>) -> Result<Option<Priority>, String> {
     match priority {
         None => Ok(None),
-        Some(name) => Priority::parse(name).map(Some).ok_or_else(|| "must be one of low, medium, high".to_owned()),
+        Some(name) => Priority::parse(name).map(Some).ok_or_else(|| Priority::ONE_OF.to_owned()),
     }
 }
 

@@ -7,6 +7,7 @@ mod problem;
 mod query;
 mod task;
 pub mod timestamp;
+mod words;
 
 pub use change::{ChangeEvent, ChangeKind};
 pub use input::{CompleteBody, NewTask, TaskChanges, TaskDraft, TaskPatch, TaskReplace, normalize_tag};

@@ -2,7 +2,7 @@
 use utoipa::{
     IntoParams, Modify, OpenApi, PartialSchema, ToSchema,
     openapi::{
-        ArrayBuilder, ObjectBuilder, RefOr, Required, Schema,
+        ArrayBuilder, ObjectBuilder, Ref, RefOr, Required, Schema,
         path::{Parameter, ParameterBuilder, ParameterIn},
         schema::{KnownFormat, SchemaFormat, Type},
         security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
@@ -12,7 +12,7 @@ use utoipa::{
 use super::{events, tasks};
 use crate::model::{
     CompleteBody, FieldError, LIMIT_DEFAULT, LIMIT_MAX, NewTask, Order, Priority, Problem, SortKey, StatusFilter,
-    TAG_MAX, TAGS_MAX, TagName, Tags, Task, TaskPatch, TaskReplace,
+    TAG_MAX, TAG_PATTERN, TAGS_MAX, Task, TaskPatch, TaskReplace,
 };
 
 #[derive(OpenApi)]
@@ -108,5 +108,105 @@ impl IntoParams for ListParams {
                 .build()
         })
         .collect()
+    }
+}
+
+/// Problem responses shared by the task endpoints. `#[utoipa::path]` lists each endpoint's success
+/// response itself and names one of these for its failures, so each failure is described once.
+mod failures {
+    use std::collections::BTreeMap;
+
+    use utoipa::{
+        IntoResponses,
+        openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder, response::Response},
+    };
+
+    const AUTH: (&str, &str) = ("401", "Missing or invalid token");
+    const OWNER: (&str, &str) = ("403", "Another user's path");
+    const MISSING: (&str, &str) = ("404", "No such task for this user");
+    const BAD_ID: (&str, &str) = ("400", "The id is not a 64-bit integer");
+    const BAD_BODY_OR_ID: (&str, &str) =
+        ("400", "Malformed JSON, wrong types, unknown fields, or an id that is not a 64-bit integer");
+    const NOT_JSON: (&str, &str) = ("415", "Not JSON");
+    const INVALID: (&str, &str) = ("422", "Fields broke their rules");
+    const UNAVAILABLE: (&str, &str) = ("503", "Database unavailable");
+
+    /// `application/problem+json` responses with the `Problem` schema, by status.
+    fn problems(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
+        list.iter()
+            .map(|&(status, description)| {
+                let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+                let response =
+                    ResponseBuilder::new().description(description).content("application/problem+json", content);
+                (status.to_owned(), response.build().into())
+            })
+            .collect()
+    }
+
+    macro_rules! failures {
+        ($($(#[$doc:meta])* $name:ident = [$($failure:expr),+ $(,)?];)+) => {$(
+            $(#[$doc])*
+            pub struct $name;
+
+            impl IntoResponses for $name {
+                fn responses() -> BTreeMap<String, RefOr<Response>> {
+                    problems(&[$($failure),+])
+                }
+            }
+        )+};
+    }
+
+    failures! {
+        /// `GET /tasks`.
+        ListFailures = [("400", "Unknown or invalid parameter"), AUTH, OWNER, UNAVAILABLE];
+        /// `POST /tasks`.
+        CreateFailures = [
+            ("400", "Malformed JSON, wrong types or unknown fields"),
+            AUTH,
+            OWNER,
+            ("413", "Body over 64 KiB"),
+            NOT_JSON,
+            ("422", "Fields broke their rules (all listed)"),
+            UNAVAILABLE,
+        ];
+        /// `GET` and `DELETE` of one task.
+        TaskFailures = [BAD_ID, AUTH, OWNER, MISSING];
+        /// `PUT` and `PATCH` of one task.
+        ChangeFailures = [BAD_BODY_OR_ID, AUTH, OWNER, MISSING, NOT_JSON, INVALID];
+        /// `PATCH /tasks/{id}/complete`, whose body is optional.
+        CompleteFailures = [BAD_BODY_OR_ID, AUTH, OWNER, MISSING, ("415", "A body that is not JSON")];
+    }
+}
+
+pub use failures::{ChangeFailures, CompleteFailures, CreateFailures, ListFailures, TaskFailures};
+
+/// One tag, as the OpenAPI document describes it (the server also trims and lower-cases it).
+pub struct TagName;
+
+impl PartialSchema for TagName {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(TAG_MAX))
+            .pattern(Some(TAG_PATTERN))
+            .into()
+    }
+}
+
+impl ToSchema for TagName {}
+
+/// A task's tags, as the OpenAPI document describes them (duplicates are refused case-insensitively).
+pub struct Tags;
+
+impl PartialSchema for Tags {
+    fn schema() -> RefOr<Schema> {
+        ArrayBuilder::new().items(Ref::from_schema_name("TagName")).max_items(Some(TAGS_MAX)).unique_items(true).into()
+    }
+}
+
+impl ToSchema for Tags {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push(("TagName".into(), TagName::schema()));
     }
 }

@@ -9,9 +9,9 @@ use serde::Deserialize;
 
 use super::error::AppError;
 use super::json::{AppJson, MaybeJson};
-use super::openapi::ListParams;
+use super::openapi::{ChangeFailures, CompleteFailures, CreateFailures, ListFailures, ListParams, TaskFailures};
 use crate::auth::AuthUser;
-use crate::model::{CompleteBody, NewTask, Problem, Task, TaskPatch, TaskQuery, TaskReplace};
+use crate::model::{CompleteBody, NewTask, Task, TaskPatch, TaskQuery, TaskReplace};
 use crate::{AppState, tasks};
 
 /// `{user_id}` of a collection path.
@@ -38,10 +38,7 @@ fn location(user_id: &str, id: i64) -> HeaderValue {
     responses(
         (status = 200, description = "The page of tasks", body = [Task],
             headers(("X-Total-Count" = u64, description = "Matching tasks before limit/offset"))),
-        (status = 400, description = "Unknown or invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        ListFailures,
     ),
     security(("bearer" = [])))]
 pub async fn list(
@@ -66,13 +63,7 @@ pub async fn list(
     request_body = NewTask,
     responses(
         (status = 201, description = "Created", body = Task, headers(("Location" = String, description = "The task's URL"))),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields broke their rules (all listed)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        CreateFailures,
     ),
     security(("bearer" = [])))]
 pub async fn create(
@@ -91,10 +82,7 @@ pub async fn create(
     params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
     responses(
         (status = 200, description = "The task", body = Task),
-        (status = 400, description = "The id is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
+        TaskFailures,
     ),
     security(("bearer" = [])))]
 pub async fn get(
@@ -112,12 +100,7 @@ pub async fn get(
     request_body = TaskReplace,
     responses(
         (status = 200, description = "The replaced task", body = Task),
-        (status = 400, description = "Malformed JSON, wrong types, unknown fields, or an id that is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields broke their rules", body = Problem, content_type = "application/problem+json"),
+        ChangeFailures,
     ),
     security(("bearer" = [])))]
 pub async fn replace(
@@ -136,12 +119,7 @@ pub async fn replace(
     request_body = TaskPatch,
     responses(
         (status = 200, description = "The updated task", body = Task),
-        (status = 400, description = "Malformed JSON, wrong types, unknown fields, or an id that is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields broke their rules", body = Problem, content_type = "application/problem+json"),
+        ChangeFailures,
     ),
     security(("bearer" = [])))]
 pub async fn patch(
@@ -159,10 +137,7 @@ pub async fn patch(
     params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "The id is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
+        TaskFailures,
     ),
     security(("bearer" = [])))]
 pub async fn delete(
@@ -181,11 +156,7 @@ pub async fn delete(
     request_body(content = Option<CompleteBody>, description = "Absent (or null): toggle. Present: set."),
     responses(
         (status = 200, description = "The updated task", body = Task),
-        (status = 400, description = "Malformed JSON, wrong types, unknown fields, or an id that is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "A body that is not JSON", body = Problem, content_type = "application/problem+json"),
+        CompleteFailures,
     ),
     security(("bearer" = [])))]
 pub async fn complete(

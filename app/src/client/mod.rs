@@ -8,6 +8,8 @@ pub mod token;
 
 use ticklist::model::Problem;
 
+use crate::server_fns::FnError;
+
 /// Why a call from the browser failed, in terms the UI can act on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClientError {
@@ -36,13 +38,12 @@ impl ClientError {
     }
 }
 
-impl From<leptos::prelude::ServerFnError> for ClientError {
-    fn from(error: leptos::prelude::ServerFnError) -> Self {
-        use leptos::prelude::ServerFnError;
+impl From<FnError> for ClientError {
+    fn from(error: FnError) -> Self {
         match error {
-            ServerFnError::ServerError(message) if message == crate::server_fns::UNAUTHORIZED => ClientError::SignedOut,
-            ServerFnError::Request(_) | ServerFnError::Response(_) => ClientError::Network,
-            other => ClientError::Problem(Problem::new(500, "Error", Some(other.to_string()))),
+            FnError::Unauthorized => ClientError::SignedOut,
+            FnError::Unreachable => ClientError::Network,
+            FnError::Problem(problem) => ClientError::Problem(problem),
         }
     }
 }
@@ -63,7 +64,7 @@ pub async fn refused_with_session() -> ClientError {
 /// Calls a server function; a 401 gets a fresh token and one more try, like the REST calls.
 pub async fn with_token<T, F>(call: impl Fn() -> F) -> Result<T, ClientError>
 where
-    F: std::future::Future<Output = Result<T, leptos::prelude::ServerFnError>>,
+    F: std::future::Future<Output = Result<T, FnError>>,
 {
     match call().await.map_err(ClientError::from) {
         Err(ClientError::SignedOut) => {

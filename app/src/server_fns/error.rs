@@ -68,3 +68,34 @@ impl From<ServerFnErrorErr> for FnError {
         FnError::from_server_fn_error(error)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ClientError;
+
+    fn over_the_wire(error: &FnError) -> FnError {
+        let bytes = error.ser();
+        FnError::de(bytes)
+    }
+
+    #[test]
+    fn each_error_crosses_the_wire_as_a_problem_and_comes_back_the_same() {
+        let invalid = Problem::new(422, "Unprocessable Entity", Some("validation failed".into()));
+        for error in [FnError::Unauthorized, FnError::Problem(invalid)] {
+            let json: serde_json::Value = serde_json::from_slice(&error.ser()).unwrap();
+            assert_eq!(json["status"], error.problem().status, "{error:?}");
+            assert_eq!(over_the_wire(&error), error);
+        }
+    }
+
+    #[test]
+    fn the_browser_acts_on_the_variant() {
+        assert_eq!(ClientError::from(FnError::Unauthorized), ClientError::SignedOut);
+        assert_eq!(ClientError::from(FnError::Unreachable), ClientError::Network);
+        let network = FnError::from_server_fn_error(ServerFnErrorErr::Request("offline".into()));
+        assert_eq!(ClientError::from(network), ClientError::Network);
+        let refused = Problem::new(404, "Not Found", Some("no such task".into()));
+        assert_eq!(ClientError::from(FnError::Problem(refused.clone())), ClientError::Problem(refused));
+    }
+}

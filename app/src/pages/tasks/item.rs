@@ -1,9 +1,8 @@
 //! One task in the list: toggle, edit in place (double-click or Edit; Enter saves, Escape cancels),
 //! delete (with undo). Overdue and due-today tasks are marked in words, not only in colour.
 use leptos::{either::Either, ev::KeyboardEvent, html, prelude::*};
-use ticklist::model::{DESCRIPTION_MAX, Priority, TITLE_MAX, Task, TaskQuery};
+use ticklist::model::{Priority, Task, TaskQuery};
 
-use super::choices::PrioritySelect;
 use super::draft::{Draft, edit_key, field};
 use super::state::ListState;
 use super::toolbar::href;
@@ -90,12 +89,16 @@ pub fn TaskItem(task: Task) -> impl IntoView {
                     </p>
                 </Show>
                 <label class="visually-hidden" for=format!("edit-title-{id}")>"Title"</label>
-                <input id=format!("edit-title-{id}") class="edit-title" type="text" maxlength=TITLE_MAX node_ref=title_input
+                <input id=format!("edit-title-{id}") class="edit-title" type="text" maxlength="200" node_ref=title_input
                     data-testid="edit-title" prop:value=edit_title on:input=on_title />
                 <div class="task-edit-grid">
-                    <label>"Description"<textarea rows="2" maxlength=DESCRIPTION_MAX data-testid="edit-description" prop:value=edit_description on:input=on_description></textarea></label>
+                    <label>"Description"<textarea rows="2" maxlength="1000" data-testid="edit-description" prop:value=edit_description on:input=on_description></textarea></label>
                     <label>"Priority"
-                        <PrioritySelect testid="edit-priority" value=edit_priority on_change=on_priority />
+                        <select data-testid="edit-priority" prop:value=edit_priority on:change=on_priority>
+                            <option value="low">"Low"</option>
+                            <option value="medium">"Medium"</option>
+                            <option value="high">"High"</option>
+                        </select>
                     </label>
                     <label>"Due date"<input type="date" data-testid="edit-due" prop:value=edit_due on:input=on_due /></label>
                     <label>"Tags"<input type="text" data-testid="edit-tags" prop:value=edit_tags on:input=on_tags /></label>

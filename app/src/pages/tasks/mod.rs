@@ -3,7 +3,6 @@
 //! first paint has the tasks; over HTTP when the view changes), single-task changes through the REST
 //! API, bulk changes through server functions; changes made elsewhere arrive on the live stream. The
 //! board is an island: the page around it is static.
-mod choices;
 mod draft;
 mod item;
 mod new_task;

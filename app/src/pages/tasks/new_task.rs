@@ -2,9 +2,8 @@
 //! form (posts to `/tasks/new` without JavaScript); hydrated, it adds the task at once and keeps what
 //! was typed in session storage until the server has it.
 use leptos::{ev::SubmitEvent, prelude::*};
-use ticklist::model::{DESCRIPTION_MAX, NewTask, TAGS_MAX, TITLE_MAX};
+use ticklist::model::NewTask;
 
-use super::choices::PrioritySelect;
 use super::draft::{Draft, NEW_TASK_KEY, field};
 use super::state::ListState;
 
@@ -69,7 +68,7 @@ pub fn NewTaskForm() -> impl IntoView {
             <div class="new-task-row">
                 <label for="new-title" class="visually-hidden">"New task"</label>
                 <input id="new-title" name="title" class="new-title" type="text" placeholder="What needs doing?"
-                    autocomplete="off" maxlength=TITLE_MAX required node_ref=title_input data-testid="new-title"
+                    autocomplete="off" maxlength="200" required node_ref=title_input data-testid="new-title"
                     prop:value=title on:input=on_title aria-describedby="new-task-error" />
                 <button class="button" type="submit" data-testid="add-task">"Add"</button>
             </div>
@@ -80,13 +79,17 @@ pub fn NewTaskForm() -> impl IntoView {
                 <div class="new-task-grid">
                     <div class="field field-wide">
                         <label for="new-description">"Description"</label>
-                        <textarea id="new-description" name="description" rows="2" maxlength=DESCRIPTION_MAX data-testid="new-description"
+                        <textarea id="new-description" name="description" rows="2" maxlength="1000" data-testid="new-description"
                             prop:value=description on:input=on_description></textarea>
                     </div>
                     <div class="field">
                         <label for="new-priority">"Priority"</label>
-                        <PrioritySelect id="new-priority" name="priority" testid="new-priority" none="Medium (default)"
-                            value=priority on_change=on_priority />
+                        <select id="new-priority" name="priority" data-testid="new-priority" prop:value=priority on:change=on_priority>
+                            <option value="">"Medium (default)"</option>
+                            <option value="low">"Low"</option>
+                            <option value="medium">"Medium"</option>
+                            <option value="high">"High"</option>
+                        </select>
                     </div>
                     <div class="field">
                         <label for="new-due">"Due date"</label>
@@ -96,7 +99,7 @@ pub fn NewTaskForm() -> impl IntoView {
                         <label for="new-tags">"Tags"</label>
                         <input id="new-tags" name="tags" type="text" placeholder="home, errands" data-testid="new-tags"
                             aria-describedby="new-tags-hint" prop:value=tags on:input=on_tags />
-                        <p id="new-tags-hint" class="hint">"Separate tags with commas (up to " {TAGS_MAX} ")."</p>
+                        <p id="new-tags-hint" class="hint">"Separate tags with commas (up to 10)."</p>
                     </div>
                 </div>
             </details>

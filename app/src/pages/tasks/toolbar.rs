@@ -4,7 +4,6 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 use ticklist::model::{Order, Priority, SortKey, StatusFilter, TaskQuery};
 
-use super::choices::{ORDER_CHOICES, PrioritySelect, SORT_CHOICES, options};
 use super::state::ListState;
 
 /// `/?<query>` for a query (defaults left out).
@@ -63,19 +62,28 @@ pub fn Toolbar() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="priority-filter">"Priority"</label>
-                    <PrioritySelect id="priority-filter" name="priority" testid="priority-filter" none="Any" highest_first=true
-                        value=priority_value on_change=on_priority />
+                    <select id="priority-filter" name="priority" data-testid="priority-filter" prop:value=priority_value on:change=on_priority>
+                        <option value="">"Any"</option>
+                        <option value="high">"High"</option>
+                        <option value="medium">"Medium"</option>
+                        <option value="low">"Low"</option>
+                    </select>
                 </div>
                 <div class="field">
                     <label for="sort">"Sort by"</label>
                     <select id="sort" name="sort" data-testid="sort" prop:value=move || query.get().sort.as_str() on:change=on_sort>
-                        {options(&SORT_CHOICES)}
+                        <option value="created_at">"Created"</option>
+                        <option value="updated_at">"Last changed"</option>
+                        <option value="due_date">"Due date"</option>
+                        <option value="priority">"Priority"</option>
+                        <option value="title">"Title"</option>
                     </select>
                 </div>
                 <div class="field">
                     <label for="order">"Order"</label>
                     <select id="order" name="order" data-testid="order" prop:value=move || query.get().order.as_str() on:change=on_order>
-                        {options(&ORDER_CHOICES)}
+                        <option value="desc">"Descending"</option>
+                        <option value="asc">"Ascending"</option>
                     </select>
                 </div>
                 <button class="button button-quiet" type="submit">"Apply"</button>

@@ -19,7 +19,7 @@ use leptos_router::{
 
 use components::header::Header;
 use pages::{not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage, tasks::TasksPage};
-use server_fns::{Viewer, current_viewer};
+use server_fns::{FnError, Viewer, current_viewer};
 
 /// The whole HTML document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The signed-in user (by session cookie), shared by the header and the pages while they render.
-pub type ViewerResource = Resource<Result<Option<Viewer>, ServerFnError>>;
+pub type ViewerResource = Resource<Result<Option<Viewer>, FnError>>;
 
 /// The application: header, routes and the page for unknown paths.
 #[component]

@@ -79,17 +79,25 @@ impl AppError {
         }
         problem
     }
+
+    /// Logs a server-side cause (never sent) and gives the problem to answer with: what a REST
+    /// handler sends, and what a server function returns for the same failure.
+    pub fn report(&self) -> Problem {
+        match self {
+            AppError::Internal(cause) => tracing::error!(%cause, "request failed"),
+            AppError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            _ => {}
+        }
+        self.problem()
+    }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        match &self {
-            AppError::Internal(cause) => tracing::error!(%cause, "request failed"),
-            AppError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
-            AppError::Auth(rejection) => return rejection.clone().into_response(),
-            _ => {}
+        if let AppError::Auth(rejection) = &self {
+            return rejection.clone().into_response();
         }
-        let mut response = self.problem().into_response();
+        let mut response = self.report().into_response();
         if let AppError::Unavailable(_) | AppError::TooManyStreams = &self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
         }

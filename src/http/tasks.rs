@@ -9,8 +9,9 @@ use serde::Deserialize;
 
 use super::error::AppError;
 use super::json::{AppJson, MaybeJson};
+use super::openapi::{ChangeFailures, CompleteFailures, CreateFailures, ListFailures, ListParams, TaskFailures};
 use crate::auth::AuthUser;
-use crate::model::{CompleteBody, NewTask, Problem, Task, TaskPatch, TaskQuery, TaskReplace};
+use crate::model::{CompleteBody, NewTask, Task, TaskPatch, TaskQuery, TaskReplace};
 use crate::{AppState, tasks};
 
 /// `{user_id}` of a collection path.
@@ -32,24 +33,12 @@ fn location(user_id: &str, id: i64) -> HeaderValue {
 #[utoipa::path(get, path = "/api/{user_id}/tasks", tag = "tasks",
     params(
         ("user_id" = String, Path, description = "The token's user id"),
-        ("status" = Option<String>, Query, pattern = "^(all|pending|completed)$", description = "all | pending | completed (default all)"),
-        ("q" = Option<String>, Query, description = "Text searched in title and description, case-insensitive"),
-        ("tag" = Option<Vec<String>>, Query, pattern = r"\S", max_length = 32, max_items = 10, description = "A tag; repeatable, at most 10 (tasks having all)"),
-        ("priority" = Option<String>, Query, pattern = "^(low|medium|high)$", description = "low | medium | high"),
-        ("due_before" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD, inclusive"),
-        ("due_after" = Option<chrono::NaiveDate>, Query, description = "YYYY-MM-DD, inclusive"),
-        ("sort" = Option<String>, Query, pattern = "^(created_at|updated_at|title|due_date|priority)$", description = "created_at | updated_at | title | due_date | priority"),
-        ("order" = Option<String>, Query, pattern = "^(asc|desc)$", description = "asc | desc (default desc)"),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1-500 (default 100)"),
-        ("offset" = Option<u64>, Query, minimum = 0, description = ">= 0 (default 0)"),
+        ListParams,
     ),
     responses(
         (status = 200, description = "The page of tasks", body = [Task],
             headers(("X-Total-Count" = u64, description = "Matching tasks before limit/offset"))),
-        (status = 400, description = "Unknown or invalid parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        ListFailures,
     ),
     security(("bearer" = [])))]
 pub async fn list(
@@ -74,13 +63,7 @@ pub async fn list(
     request_body = NewTask,
     responses(
         (status = 201, description = "Created", body = Task, headers(("Location" = String, description = "The task's URL"))),
-        (status = 400, description = "Malformed JSON, wrong types or unknown fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 64 KiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields broke their rules (all listed)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+        CreateFailures,
     ),
     security(("bearer" = [])))]
 pub async fn create(
@@ -99,10 +82,7 @@ pub async fn create(
     params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
     responses(
         (status = 200, description = "The task", body = Task),
-        (status = 400, description = "The id is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
+        TaskFailures,
     ),
     security(("bearer" = [])))]
 pub async fn get(
@@ -120,12 +100,7 @@ pub async fn get(
     request_body = TaskReplace,
     responses(
         (status = 200, description = "The replaced task", body = Task),
-        (status = 400, description = "Malformed JSON, wrong types, unknown fields, or an id that is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields broke their rules", body = Problem, content_type = "application/problem+json"),
+        ChangeFailures,
     ),
     security(("bearer" = [])))]
 pub async fn replace(
@@ -144,12 +119,7 @@ pub async fn replace(
     request_body = TaskPatch,
     responses(
         (status = 200, description = "The updated task", body = Task),
-        (status = 400, description = "Malformed JSON, wrong types, unknown fields, or an id that is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields broke their rules", body = Problem, content_type = "application/problem+json"),
+        ChangeFailures,
     ),
     security(("bearer" = [])))]
 pub async fn patch(
@@ -167,10 +137,7 @@ pub async fn patch(
     params(("user_id" = String, Path, description = "The token's user id"), ("id" = i64, Path, description = "Task id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "The id is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
+        TaskFailures,
     ),
     security(("bearer" = [])))]
 pub async fn delete(
@@ -189,11 +156,7 @@ pub async fn delete(
     request_body(content = Option<CompleteBody>, description = "Absent (or null): toggle. Present: set."),
     responses(
         (status = 200, description = "The updated task", body = Task),
-        (status = 400, description = "Malformed JSON, wrong types, unknown fields, or an id that is not a 64-bit integer", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another user's path", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such task for this user", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "A body that is not JSON", body = Problem, content_type = "application/problem+json"),
+        CompleteFailures,
     ),
     security(("bearer" = [])))]
 pub async fn complete(

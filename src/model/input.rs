@@ -28,7 +28,7 @@ pub struct NewTask {
     pub due_date: Option<String>,
     /// At most 10; each 1-32 characters, trimmed, lower-cased, unique.
     #[serde(default)]
-    #[cfg_attr(feature = "server", schema(value_type = Option<Tags>))]
+    #[cfg_attr(feature = "server", schema(value_type = Option<crate::http::openapi::Tags>))]
     pub tags: Option<Vec<String>>,
 }
 
@@ -51,7 +51,7 @@ pub struct TaskReplace {
     #[cfg_attr(feature = "server", schema(value_type = Option<String>, format = Date))]
     pub due_date: Option<String>,
     #[serde(default)]
-    #[cfg_attr(feature = "server", schema(value_type = Option<Tags>))]
+    #[cfg_attr(feature = "server", schema(value_type = Option<crate::http::openapi::Tags>))]
     pub tags: Option<Vec<String>>,
 }
 
@@ -80,54 +80,14 @@ pub struct TaskPatch {
     #[cfg_attr(feature = "server", schema(value_type = Option<String>, format = Date))]
     pub due_date: Option<Option<String>>,
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", schema(value_type = Option<Tags>))]
+    #[cfg_attr(feature = "server", schema(value_type = Option<crate::http::openapi::Tags>))]
     pub tags: Option<Option<Vec<String>>>,
 }
 
-/// Characters a tag may hold (no control characters), with at least one that is not a space.
+/// Characters a tag may hold (no control characters), with at least one that is not a space: the
+/// OpenAPI document's statement of what `normalize_tag` and the tag rule accept.
 #[cfg(feature = "server")]
 pub const TAG_PATTERN: &str = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
-
-/// One tag, as the OpenAPI document describes it (the server also trims and lower-cases it).
-#[cfg(feature = "server")]
-pub struct TagName;
-
-#[cfg(feature = "server")]
-impl utoipa::PartialSchema for TagName {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .min_length(Some(1))
-            .max_length(Some(super::TAG_MAX))
-            .pattern(Some(TAG_PATTERN))
-            .into()
-    }
-}
-
-#[cfg(feature = "server")]
-impl utoipa::ToSchema for TagName {}
-
-/// A task's tags, as the OpenAPI document describes them (duplicates are refused case-insensitively).
-#[cfg(feature = "server")]
-pub struct Tags;
-
-#[cfg(feature = "server")]
-impl utoipa::PartialSchema for Tags {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ArrayBuilder::new()
-            .items(utoipa::openapi::Ref::from_schema_name("TagName"))
-            .max_items(Some(TAGS_MAX))
-            .unique_items(true)
-            .into()
-    }
-}
-
-#[cfg(feature = "server")]
-impl utoipa::ToSchema for Tags {
-    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
-        schemas.push(("TagName".into(), <TagName as utoipa::PartialSchema>::schema()));
-    }
-}
 
 /// `PATCH /api/{user_id}/tasks/{id}/complete` body: absent toggles, a value sets.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -302,7 +262,7 @@ fn description_rule(description: Option<String>) -> Result<Option<String>, Strin
 fn priority_rule(priority: Option<&str>) -> Result<Option<Priority>, String> {
     match priority {
         None => Ok(None),
-        Some(name) => Priority::parse(name).map(Some).ok_or_else(|| "must be one of low, medium, high".to_owned()),
+        Some(name) => Priority::parse(name).map(Some).ok_or_else(|| Priority::ONE_OF.to_owned()),
     }
 }
 

@@ -7,11 +7,12 @@ mod problem;
 mod query;
 mod task;
 pub mod timestamp;
+mod words;
 
 pub use change::{ChangeEvent, ChangeKind};
-pub use input::{CompleteBody, NewTask, TaskChanges, TaskDraft, TaskPatch, TaskReplace, normalize_tag};
 #[cfg(feature = "server")]
-pub use input::{TAG_PATTERN, TagName, Tags};
+pub use input::TAG_PATTERN;
+pub use input::{CompleteBody, NewTask, TaskChanges, TaskDraft, TaskPatch, TaskReplace, normalize_tag};
 pub use problem::{AuthErrorBody, FieldError, Problem};
 pub use query::{Order, PARAMETERS_MAX, QUERY_MAX_BYTES, SortKey, StatusFilter, TaskQuery};
 pub use task::{Priority, Task};

@@ -5,37 +5,41 @@ use serde::{Deserialize, Serialize};
 
 use super::date::parse as parse_date;
 use super::input::normalize_tag;
+use super::words::wire_words;
 use super::{FieldError, LIMIT_DEFAULT, LIMIT_MAX, Priority};
 
-/// Which tasks by completion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StatusFilter {
-    #[default]
-    All,
-    Pending,
-    Completed,
+wire_words! {
+    /// Which tasks by completion.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum StatusFilter {
+        #[default]
+        All = "all",
+        Pending = "pending",
+        Completed = "completed",
+    }
 }
 
-/// The column a list is sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SortKey {
-    #[default]
-    CreatedAt,
-    UpdatedAt,
-    Title,
-    DueDate,
-    Priority,
+wire_words! {
+    /// The column a list is sorted by.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum SortKey {
+        #[default]
+        CreatedAt = "created_at",
+        UpdatedAt = "updated_at",
+        Title = "title",
+        DueDate = "due_date",
+        Priority = "priority",
+    }
 }
 
-/// Sort direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Order {
-    Asc,
-    #[default]
-    Desc,
+wire_words! {
+    /// Sort direction.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum Order {
+        Asc = "asc",
+        #[default]
+        Desc = "desc",
+    }
 }
 
 /// A parsed, valid list query.
@@ -69,52 +73,6 @@ impl Default for TaskQuery {
             limit: LIMIT_DEFAULT,
             offset: 0,
         }
-    }
-}
-
-impl StatusFilter {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StatusFilter::All => "all",
-            StatusFilter::Pending => "pending",
-            StatusFilter::Completed => "completed",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [StatusFilter::All, StatusFilter::Pending, StatusFilter::Completed].into_iter().find(|s| s.as_str() == value)
-    }
-}
-
-impl SortKey {
-    pub const ALL: [SortKey; 5] =
-        [SortKey::CreatedAt, SortKey::UpdatedAt, SortKey::Title, SortKey::DueDate, SortKey::Priority];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SortKey::CreatedAt => "created_at",
-            SortKey::UpdatedAt => "updated_at",
-            SortKey::Title => "title",
-            SortKey::DueDate => "due_date",
-            SortKey::Priority => "priority",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-}
-
-impl Order {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Order::Asc => "asc",
-            Order::Desc => "desc",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [Order::Asc, Order::Desc].into_iter().find(|o| o.as_str() == value)
     }
 }
 
@@ -155,7 +113,7 @@ impl TaskQuery {
             match name.as_str() {
                 "status" => match StatusFilter::parse(&value) {
                     Some(status) => query.status = status,
-                    None => bad("must be one of all, pending, completed".into()),
+                    None => bad(StatusFilter::ONE_OF.into()),
                 },
                 "q" => {
                     let text = value.trim();
@@ -177,7 +135,7 @@ impl TaskQuery {
                 }
                 "priority" => match Priority::parse(&value) {
                     Some(priority) => query.priority = Some(priority),
-                    None => bad("must be one of low, medium, high".into()),
+                    None => bad(Priority::ONE_OF.into()),
                 },
                 "due_before" | "due_after" => match parse_date(&value) {
                     Some(date) if name == "due_before" => query.due_before = Some(date),
@@ -186,11 +144,11 @@ impl TaskQuery {
                 },
                 "sort" => match SortKey::parse(&value) {
                     Some(sort) => query.sort = sort,
-                    None => bad("must be one of created_at, updated_at, title, due_date, priority".into()),
+                    None => bad(SortKey::ONE_OF.into()),
                 },
                 "order" => match Order::parse(&value) {
                     Some(order) => query.order = order,
-                    None => bad("must be asc or desc".into()),
+                    None => bad(Order::ONE_OF.into()),
                 },
                 "limit" => match value.parse::<u32>() {
                     Ok(limit) if (1..=LIMIT_MAX).contains(&limit) => query.limit = limit,

@@ -2,35 +2,20 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// How urgent a task is. Ordered: `Low < Medium < High`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Priority {
-    Low,
-    #[default]
-    Medium,
-    High,
+use super::words::wire_words;
+
+wire_words! {
+    /// How urgent a task is. Ordered: `Low < Medium < High`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+    pub enum Priority {
+        Low = "low",
+        #[default]
+        Medium = "medium",
+        High = "high",
+    }
 }
 
 impl Priority {
-    /// All priorities, lowest first.
-    pub const ALL: [Priority; 3] = [Priority::Low, Priority::Medium, Priority::High];
-
-    /// The wire name: `low`, `medium` or `high`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::Low => "low",
-            Priority::Medium => "medium",
-            Priority::High => "high",
-        }
-    }
-
-    /// Parses a wire name; anything else is `None`.
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == value)
-    }
-
     /// The number stored in the database; sorting by it sorts by urgency.
     pub fn rank(self) -> i32 {
         self as i32

@@ -2,12 +2,15 @@
 //! when no server can be had; see `scripts/pg-test-url`).
 #[path = "../common/mod.rs"]
 mod common;
+mod json_shape;
 
 use chrono::{NaiveDate, Utc};
 use common::{Backend, TestDb};
 use ticklist::db::{JwkRow, Store, TaskCounts};
 use ticklist::model::{Priority, TaskDraft, TaskQuery};
 use ticklist::tasks;
+
+use json_shape::the_sql_json_of_tasks_equals_their_serde_json;
 
 async fn store(backend: Backend) -> (Store, TestDb) {
     let db = TestDb::new(backend).await;
@@ -278,4 +281,5 @@ on_both_backends!(
     migrations_can_run_again,
     jwks_rows_round_trip,
     the_json_page_equals_the_typed_page,
+    the_sql_json_of_tasks_equals_their_serde_json,
 );

@@ -7,6 +7,8 @@ pub mod token;
 
 use ticklist::model::Problem;
 
+use crate::server_fns::FnError;
+
 /// Why a call from the browser failed, in terms the UI can act on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClientError {
@@ -35,13 +37,12 @@ impl ClientError {
     }
 }
 
-impl From<leptos::prelude::ServerFnError> for ClientError {
-    fn from(error: leptos::prelude::ServerFnError) -> Self {
-        use leptos::prelude::ServerFnError;
+impl From<FnError> for ClientError {
+    fn from(error: FnError) -> Self {
         match error {
-            ServerFnError::ServerError(message) if message == crate::server_fns::UNAUTHORIZED => ClientError::SignedOut,
-            ServerFnError::Request(_) | ServerFnError::Response(_) => ClientError::Network,
-            other => ClientError::Problem(Problem::new(500, "Error", Some(other.to_string()))),
+            FnError::Unauthorized => ClientError::SignedOut,
+            FnError::Unreachable => ClientError::Network,
+            FnError::Problem(problem) => ClientError::Problem(problem),
         }
     }
 }

@@ -8,8 +8,13 @@ use ticklist::model::{Task, TaskQuery};
 
 use crate::client::server_fn_client::BearerClient;
 
+mod error;
+
+pub use codec::JsonText;
+pub use error::FnError;
+
 /// How server functions answer: JSON, in a `POST`.
-pub type JsonAnswer = server_fn::codec::Post<codec::JsonText>;
+pub type JsonAnswer = server_fn::codec::Post<JsonText>;
 
 mod codec {
     use serde::{Serialize, de::DeserializeOwned};
@@ -69,28 +74,27 @@ pub struct Viewer {
     pub email: String,
 }
 
-/// The message a server function returns when the caller is not signed in.
-pub const UNAUTHORIZED: &str = "unauthorized";
-
 #[cfg(feature = "ssr")]
 mod server {
     use axum::extract::FromRequestParts;
     use leptos::prelude::*;
-    use ticklist::{AppState, auth::AuthUser, model::TaskQuery, tasks::TaskError};
+    use ticklist::{AppState, auth::AuthUser, http::error::AppError, model::TaskQuery, tasks::TaskError};
 
-    use super::{TaskListing, UNAUTHORIZED, Viewer};
+    use super::{FnError, TaskListing, Viewer};
 
-    fn unauthorized() -> ServerFnError {
+    /// Answers with `error`'s status, as REST would (the framework's default is 500).
+    fn fail(error: FnError) -> FnError {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::UNAUTHORIZED);
+            let status = http::StatusCode::from_u16(error.problem().status);
+            response.set_status(status.unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
         }
-        ServerFnError::ServerError(UNAUTHORIZED.into())
+        error
     }
 
     /// Who is calling. A call from the browser (`/api/fn/…`) is identified by its Bearer token, like
     /// REST (no token, or a refused one: nobody); while a page renders on the server, by the browser's
     /// session cookie.
-    pub async fn viewer(state: &AppState) -> Result<Option<Viewer>, ServerFnError> {
+    pub async fn viewer(state: &AppState) -> Result<Option<Viewer>, FnError> {
         let mut parts: http::request::Parts = leptos_axum::extract().await?;
         if parts.uri.path().starts_with("/api/fn/") {
             let user = AuthUser::from_request_parts(&mut parts, state).await.ok();
@@ -106,14 +110,14 @@ mod server {
     }
 
     /// The app state and the id of the user this call acts for; 401 when nobody is signed in.
-    pub async fn caller() -> Result<(AppState, String), ServerFnError> {
+    pub async fn caller() -> Result<(AppState, String), FnError> {
         let state = expect_context::<AppState>();
-        let viewer = viewer(&state).await?.ok_or_else(unauthorized)?;
+        let viewer = viewer(&state).await?.ok_or_else(|| fail(FnError::Unauthorized))?;
         Ok((state, viewer.id))
     }
 
     /// A page of `user_id`'s tasks for `query`, with the counts the board shows around it.
-    pub async fn listing(state: &AppState, user_id: &str, query: &TaskQuery) -> Result<TaskListing, ServerFnError> {
+    pub async fn listing(state: &AppState, user_id: &str, query: &TaskQuery) -> Result<TaskListing, FnError> {
         let page = ticklist::tasks::list(&state.store, user_id, query).await.map_err(task_error)?;
         let counts = ticklist::tasks::counts(&state.store, user_id).await.map_err(task_error)?;
         Ok(TaskListing {
@@ -125,27 +129,15 @@ mod server {
         })
     }
 
-    pub fn task_error(error: TaskError) -> ServerFnError {
-        match error {
-            TaskError::NotFound => ServerFnError::ServerError("no such task".into()),
-            TaskError::Invalid(errors) => ServerFnError::ServerError(
-                errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
-            ),
-            TaskError::Store(error) => {
-                tracing_error(&error);
-                ServerFnError::ServerError("the server is temporarily unavailable".into())
-            }
-        }
-    }
-
-    fn tracing_error(error: &ticklist::db::StoreError) {
-        leptos::logging::error!("store error in a server function: {error}");
+    /// A task service error as the problem REST answers for it (logged the same way too).
+    pub fn task_error(error: TaskError) -> FnError {
+        fail(FnError::from(AppError::from(error).report()))
     }
 }
 
 /// A page of the caller's tasks for a list query string (as in the URL).
 #[server(prefix = "/api/fn", client = BearerClient, output = JsonAnswer)]
-pub async fn list_tasks(query: String) -> Result<TaskListing, ServerFnError> {
+pub async fn list_tasks(query: String) -> Result<TaskListing, FnError> {
     let (state, user_id) = server::caller().await?;
     server::listing(&state, &user_id, &TaskQuery::parse(&query).unwrap_or_default()).await
 }
@@ -153,7 +145,7 @@ pub async fn list_tasks(query: String) -> Result<TaskListing, ServerFnError> {
 /// The first page of `viewer`'s board for `query`. While a page renders on the server the viewer is
 /// already known (from the session cookie), so this reads the tasks directly rather than through
 /// [`list_tasks`], which would look the session up a second time. In the browser it is [`list_tasks`].
-pub async fn first_page(viewer: &Viewer, query: &TaskQuery) -> Result<TaskListing, ServerFnError> {
+pub async fn first_page(viewer: &Viewer, query: &TaskQuery) -> Result<TaskListing, FnError> {
     #[cfg(feature = "ssr")]
     return server::listing(&expect_context::<ticklist::AppState>(), &viewer.id, query).await;
     #[cfg(not(feature = "ssr"))]
@@ -165,20 +157,20 @@ pub async fn first_page(viewer: &Viewer, query: &TaskQuery) -> Result<TaskListin
 
 /// Marks all of the caller's tasks completed (or all open).
 #[server(prefix = "/api/fn", client = BearerClient, output = JsonAnswer)]
-pub async fn set_all_completed(completed: bool) -> Result<u64, ServerFnError> {
+pub async fn set_all_completed(completed: bool) -> Result<u64, FnError> {
     let (state, user_id) = server::caller().await?;
     ticklist::tasks::set_all_completed(&state.store, &user_id, completed).await.map_err(server::task_error)
 }
 
 /// Deletes the caller's completed tasks.
 #[server(prefix = "/api/fn", client = BearerClient, output = JsonAnswer)]
-pub async fn clear_completed() -> Result<u64, ServerFnError> {
+pub async fn clear_completed() -> Result<u64, FnError> {
     let (state, user_id) = server::caller().await?;
     ticklist::tasks::clear_completed(&state.store, &user_id).await.map_err(server::task_error)
 }
 
 /// Who is signed in, for the header; `None` when nobody is.
 #[server(prefix = "/api/fn", client = BearerClient, output = JsonAnswer)]
-pub async fn current_viewer() -> Result<Option<Viewer>, ServerFnError> {
+pub async fn current_viewer() -> Result<Option<Viewer>, FnError> {
     server::viewer(&expect_context::<ticklist::AppState>()).await
 }

@@ -1,5 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 
+import { SMTP_PORT } from './tests/support/mail';
 import { MAIN_PORT, MAIN_URL, SHORT_TOKEN_PORT, SHORT_TOKEN_SECONDS } from './tests/support/servers';
 
 /**
@@ -7,7 +8,8 @@ import { MAIN_PORT, MAIN_URL, SHORT_TOKEN_PORT, SHORT_TOKEN_SECONDS } from './te
  *
  * The browser is Debian's `chromium` (`npx playwright install` cannot download here), and the server is
  * the release binary built by `cargo leptos build --release`, started from the workspace root (it reads
- * `target/site`) on its own port with a fresh SQLite database per run.
+ * `target/site`) on its own port with a fresh SQLite database per run. The main server sends its mail to
+ * the SMTP server that `globalSetup` starts (tests/support/mail.ts), where the tests read it back.
  */
 /**
  * The release server on `port` with a fresh SQLite file `target/<db>` (and any extra environment
@@ -58,6 +60,7 @@ const chromium = {
 
 export default defineConfig({
   testDir: './tests',
+  globalSetup: require.resolve('./tests/support/global-setup'),
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
@@ -86,7 +89,9 @@ export default defineConfig({
   webServer: process.env.INTEROP_ONLY
     ? []
     : [
-        releaseServer(MAIN_PORT, 'e2e.db'),
+        releaseServer(MAIN_PORT, 'e2e.db', {
+          extraEnv: [`SMTP_URL=smtp://127.0.0.1:${SMTP_PORT}`, 'MAIL_FROM=no-reply@ticklist.test'],
+        }),
         // A second server whose access tokens live 4 s, for the token refresh and expired-session tests.
         releaseServer(SHORT_TOKEN_PORT, 'e2e-tokens.db', {
           extraEnv: [`JWT_EXPIRES_IN=${SHORT_TOKEN_SECONDS}`],

@@ -18,7 +18,10 @@ use leptos_router::{
 };
 
 use components::header::Header;
-use pages::{not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage, tasks::TasksPage};
+use pages::{
+    account::AccountPage, forgot_password::ForgotPasswordPage, not_found::NotFound, reset_password::ResetPasswordPage,
+    sign_in::SignInPage, sign_up::SignUpPage, tasks::TasksPage,
+};
 use server_fns::{FnError, Viewer, current_viewer};
 
 /// The whole HTML document, rendered on the server around [`App`].
@@ -62,6 +65,9 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=TasksPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("sign-up") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -48,7 +48,12 @@ pub fn api_router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(middleware::problem_bodies))
         .nest_service("/api/auth", state.auth.provider.service(&state))
-        .merge(forms::router().merge(crate::auth::routes::forms::router()).layer(DefaultBodyLimit::max(BODY_LIMIT)))
+        .merge(
+            forms::router()
+                .merge(crate::auth::routes::forms::router())
+                .merge(crate::auth::routes::account_forms::router())
+                .layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
         .with_state(state)
 }
 

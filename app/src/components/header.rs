@@ -1,4 +1,5 @@
-//! The site header: the app's name, and the signed-in user with a sign-out button (or links to sign in).
+//! The site header: the app's name, and the signed-in user with links to their account and a sign-out
+//! button (or links to sign in).
 //! Rendered on the server; only the two buttons are islands.
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
@@ -22,6 +23,7 @@ pub fn Header() -> impl IntoView {
                         match viewer.await {
                             Ok(Some(user)) => view! {
                                 <span class="user-name" data-testid="user-name" title=user.email>{user.name}</span>
+                                <a class="button button-quiet" href="/account" data-testid="nav-account">"Account"</a>
                                 <SignOutButton />
                             }.into_any(),
                             _ => view! {

@@ -30,9 +30,19 @@ fn message_for_code(code: &str) -> AuthFailure {
 pub fn AuthPage(mode: Mode) -> impl IntoView {
     let query = use_query_map();
     let query = query.read_untracked();
+    // What brought the user to sign in, said outside the island (it stays out of the WASM bundle).
+    let arrived = match (mode, query.get("deleted").is_some(), query.get("reset").is_some()) {
+        (Mode::SignIn, true, _) => Some("Your account and all of its tasks have been deleted."),
+        (Mode::SignIn, false, true) => Some("Your password has been changed. Sign in with the new one."),
+        _ => None,
+    };
     view! {
+        {arrived.map(|text| view! { <p class="notice notice-success auth-aside" role="status">{text}</p> })}
         <AuthForm mode next=safe_next(query.get("next")) email=query.get("email").unwrap_or_default()
             error=query.get("error") expired=query.get("reason").as_deref() == Some("expired") />
+        {(mode == Mode::SignIn).then(|| view! {
+            <p class="auth-aside"><a href="/forgot-password">"Forgot password?"</a></p>
+        })}
     }
 }
 

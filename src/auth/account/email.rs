@@ -47,6 +47,17 @@ pub async fn send_verification_mail(
     Ok(())
 }
 
+/// Sends the signed-in `user` a new link to verify their address, leading to `callback` once followed.
+pub async fn resend_verification(state: &AppState, user: &UserRow, callback: Option<&str>) -> Result<(), AuthError> {
+    if !state.mail.postman.is_on() {
+        return Err(not_enabled());
+    }
+    if user.email_verified {
+        return Err(AuthError::new(StatusCode::BAD_REQUEST, "Email is already verified", "EMAIL_ALREADY_VERIFIED"));
+    }
+    Ok(send_verification_mail(state, user, callback).await?)
+}
+
 /// `POST /send-verification-email {email, callbackURL?}`. Signed in: for the session's own, unverified
 /// address. Anonymous: always `{"status":true}` after the same delay; sent only to an unverified account.
 pub async fn send_verification(
@@ -65,10 +76,7 @@ pub async fn send_verification(
         if !user.email.eq_ignore_ascii_case(&email) {
             return Err(AuthError::new(StatusCode::BAD_REQUEST, "Email mismatch", "EMAIL_MISMATCH"));
         }
-        if user.email_verified {
-            return Err(AuthError::new(StatusCode::BAD_REQUEST, "Email is already verified", "EMAIL_ALREADY_VERIFIED"));
-        }
-        send_verification_mail(&state, &user, callback.as_deref()).await?;
+        resend_verification(&state, &user, callback.as_deref()).await?;
         return Ok(status_true());
     }
     if let Some(user) = state.store.user_by_email(&email).await?.filter(|user| !user.email_verified) {
@@ -171,25 +179,34 @@ pub async fn verify(
     })
 }
 
-/// `POST /change-email {newEmail, callbackURL?}`.
-pub async fn change(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Result<Response, AuthError> {
-    let body = body::read_body(&headers, &bytes)?;
-    let new_email = body::required_string(&body, "newEmail")?;
-    user_fields::email_in("newEmail", &new_email)?;
+/// What a change of email did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailChange {
+    /// The account moved to the new (unverified) address at once.
+    Changed,
+    /// A confirmation link went to the new address (or, when another account has it, nothing
+    /// happened: the same answer, so that it does not tell).
+    LinkSent,
+}
+
+/// Moves the signed-in user to `new_email` (checked and lowercased here): at once for an unverified
+/// user when `CHANGE_EMAIL_WITHOUT_VERIFICATION` allows it, otherwise through a link to the new
+/// address leading to `callback`.
+pub async fn change_email(
+    state: &AppState,
+    signed_in: &SignedIn,
+    new_email: &str,
+    callback: Option<&str>,
+) -> Result<EmailChange, AuthError> {
+    user_fields::email_in("newEmail", new_email)?;
     let new_email = new_email.to_lowercase();
-    let callback = body::callback_url(&state, &body)?;
-    let user = signed_in.user;
+    let user = &signed_in.user;
     if new_email == user.email {
         return Err(AuthError { status: StatusCode::BAD_REQUEST, message: "Email is the same".into(), code: None });
     }
     // Taken by another account: the same answer as success, and nothing happens.
     if state.store.user_by_email(&new_email).await?.is_some() {
-        return Ok(status_true());
+        return Ok(EmailChange::LinkSent);
     }
     if state.config.accounts.change_email_without_verification && !user.email_verified {
         match state.store.set_email(&user.id, &new_email, false, crate::clock::now()).await {
@@ -197,11 +214,10 @@ pub async fn change(
             Err(other) => return Err(other.into()),
         }
         if state.mail.postman.is_on() {
-            let moved = UserRow { email: new_email, ..user };
-            send_verification_mail(&state, &moved, callback.as_deref()).await?;
+            let moved = UserRow { email: new_email, ..user.clone() };
+            send_verification_mail(state, &moved, callback).await?;
         }
-        let cookie = state.auth.cookies.session(&signed_in.session.token, state.config.secret.expose(), true);
-        return Ok(with_cookies(status_true(), [cookie]));
+        return Ok(EmailChange::Changed);
     }
     if !state.mail.postman.is_on() {
         return Err(AuthError {
@@ -213,8 +229,27 @@ pub async fn change(
     let mut claims = VerificationClaims::new(&user.email, &user.id);
     claims.update_to = Some(new_email.clone());
     claims.request_type = Some(CHANGE_EMAIL_VERIFICATION.to_owned());
-    let link = link(&state, &claims, callback.as_deref());
+    let link = link(state, &claims, callback);
     state.store.enqueue_mail(&crate::mail::templates::change_email(&new_email, &link)).await?;
     state.mail.outbox.poke();
-    Ok(status_true())
+    Ok(EmailChange::LinkSent)
+}
+
+/// `POST /change-email {newEmail, callbackURL?}`.
+pub async fn change(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AuthError> {
+    let body = body::read_body(&headers, &bytes)?;
+    let new_email = body::required_string(&body, "newEmail")?;
+    let callback = body::callback_url(&state, &body)?;
+    match change_email(&state, &signed_in, &new_email, callback.as_deref()).await? {
+        EmailChange::LinkSent => Ok(status_true()),
+        EmailChange::Changed => {
+            let cookie = state.auth.cookies.session(&signed_in.session.token, state.config.secret.expose(), true);
+            Ok(with_cookies(status_true(), [cookie]))
+        }
+    }
 }

@@ -2,6 +2,9 @@
 //! (`sessions`), name and image (`profile`), password change and reset (`password`), email
 //! verification and change (`email`), and deleting the account (`delete`). Every endpoint that acts
 //! on an account reads its session from the database ([`SignedIn`]), never from a cache.
+//!
+//! Each module holds one function per action, taking the signed-in user and typed inputs; the JSON
+//! handlers here and the no-JavaScript forms (`routes::account_forms`) are thin wrappers around them.
 use axum::{
     Json, Router,
     extract::FromRequestParts,
@@ -11,11 +14,11 @@ use axum::{
 };
 use serde_json::json;
 
-mod delete;
-mod email;
-mod password;
-mod profile;
-mod sessions;
+pub mod delete;
+pub mod email;
+pub mod password;
+pub mod profile;
+pub mod sessions;
 pub mod verification_token;
 
 pub use email::send_verification_mail;
@@ -56,20 +59,36 @@ pub struct SignedIn {
 }
 
 impl SignedIn {
+    /// The live session of a request's cookie and its user, or why there is none ([`Absent`]).
+    pub async fn of(state: &AppState, headers: &axum::http::HeaderMap) -> Result<Result<Self, Absent>, AuthError> {
+        Ok(match session::lookup(state, headers, false).await? {
+            SessionLookup::Live { session, user, .. } => Ok(SignedIn { session: *session, user: *user }),
+            SessionLookup::Absent => Err(Absent { dead: false }),
+            SessionLookup::Dead => Err(Absent { dead: true }),
+        })
+    }
+
     /// Whether the session was opened less than [`FRESH_AGE`] ago.
     pub fn is_fresh(&self) -> bool {
         crate::clock::now() - self.session.created_at < FRESH_AGE
     }
 }
 
+/// Why a request has no [`SignedIn`]: no session cookie, or (`dead`) a signed one whose session is
+/// gone or expired, which the browser should drop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Absent {
+    pub dead: bool,
+}
+
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        match session::lookup(state, &parts.headers, false).await {
-            Ok(SessionLookup::Live { session, user, .. }) => Ok(SignedIn { session: *session, user: *user }),
-            Ok(SessionLookup::Absent) => Err(AuthError::unauthorized().into_response()),
-            Ok(SessionLookup::Dead) => {
+        match SignedIn::of(state, &parts.headers).await {
+            Ok(Ok(signed_in)) => Ok(signed_in),
+            Ok(Err(Absent { dead: false })) => Err(AuthError::unauthorized().into_response()),
+            Ok(Err(Absent { dead: true })) => {
                 Err(with_cookies(AuthError::unauthorized().into_response(), state.auth.cookies.clear()))
             }
             Err(error) => Err(error.into_response()),

@@ -18,7 +18,7 @@ use crate::auth::client::ClientAddr;
 use crate::auth::ids::{generate_id, generate_id_of};
 use crate::auth::routes::{body, session_cookies, with_cookies};
 use crate::auth::session::{self, ClientMeta, password};
-use crate::db::VerificationRow;
+use crate::db::{SessionRow, VerificationRow};
 
 /// How long a reset link works.
 const RESET_TOKEN_LIFETIME: chrono::Duration = chrono::Duration::hours(1);
@@ -27,23 +27,22 @@ const RESET_TOKEN_LIFETIME: chrono::Duration = chrono::Duration::hours(1);
 pub const RESET_PAGE: &str = "/reset-password";
 const RESET_PREFIX: &str = "reset-password:";
 
-/// `POST /change-password {currentPassword, newPassword, revokeOtherSessions?}`.
-pub async fn change(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-    client: ClientAddr,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Result<Response, AuthError> {
-    let body = body::read_body(&headers, &bytes)?;
-    let new_password = body::required_string(&body, "newPassword")?;
-    let current = body::required_string(&body, "currentPassword")?;
-    let revoke_others = body::optional_bool(&body, "revokeOtherSessions")?.unwrap_or(false);
+/// Sets a new password for the signed-in user, who knows the current one. With `revoke_others`
+/// every session of the account ends, this one too (as Better Auth does), and this browser gets the
+/// new session returned.
+pub async fn change_password(
+    state: &AppState,
+    signed_in: &SignedIn,
+    current: String,
+    new_password: String,
+    revoke_others: bool,
+    meta: &ClientMeta,
+) -> Result<Option<SessionRow>, AuthError> {
     session::check_new_password(&new_password)?;
     if current.chars().count() > password::MAX_LENGTH {
         return Err(AuthError::password_too_long());
     }
-    let user = signed_in.user;
+    let user = &signed_in.user;
     let Some(stored) = state.store.credential_password(&user.id).await? else {
         return Err(AuthError::new(
             StatusCode::BAD_REQUEST,
@@ -57,36 +56,42 @@ pub async fn change(
     let hash = state.auth.hashes.hash(new_password).await?;
     state.store.set_password(&user.id, &hash, crate::clock::now()).await?;
     if !revoke_others {
-        return Ok(Json(json!({"token": null, "user": user})).into_response());
+        return Ok(None);
     }
-    // As Better Auth does: every session goes, this one too, and this browser gets a new one.
     state.store.delete_sessions_of_user(&user.id, None).await?;
-    let fresh = session::new_session(&state, &user.id, true, &ClientMeta::new(client, &headers)).await?;
-    let response = Json(json!({"token": fresh.token, "user": user})).into_response();
-    Ok(with_cookies(response, session_cookies(&state, &fresh.token, true)))
+    Ok(Some(session::new_session(state, &user.id, true, meta).await?))
 }
 
-/// `POST /request-password-reset {email, redirectTo?}`: the same answer whether or not the address
-/// has an account; a message with a link only when it has.
-pub async fn request_reset(
+/// `POST /change-password {currentPassword, newPassword, revokeOtherSessions?}`.
+pub async fn change(
     State(state): State<AppState>,
+    signed_in: SignedIn,
+    client: ClientAddr,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, AuthError> {
     let body = body::read_body(&headers, &bytes)?;
-    let email = body::email_field(&body)?.to_lowercase();
-    let redirect_to =
-        match body::optional_string(&body, "redirectTo")? {
-            Some(url) => {
-                Some(state.auth.trusted.callback(&url).ok_or_else(|| {
-                    AuthError::new(StatusCode::FORBIDDEN, "Invalid redirectURL", "INVALID_REDIRECT_URL")
-                })?)
-            }
-            None => None,
-        };
+    let new_password = body::required_string(&body, "newPassword")?;
+    let current = body::required_string(&body, "currentPassword")?;
+    let revoke_others = body::optional_bool(&body, "revokeOtherSessions")?.unwrap_or(false);
+    let meta = ClientMeta::new(client, &headers);
+    let user = &signed_in.user;
+    match change_password(&state, &signed_in, current, new_password, revoke_others, &meta).await? {
+        None => Ok(Json(json!({"token": null, "user": user})).into_response()),
+        Some(fresh) => {
+            let response = Json(json!({"token": fresh.token, "user": user})).into_response();
+            Ok(with_cookies(response, session_cookies(&state, &fresh.token, true)))
+        }
+    }
+}
+
+/// Sends a reset link to `email` when it has an account, leading to `redirect_to` (already checked
+/// against the trusted origins; default [`RESET_PAGE`]). Nothing tells whether it has one.
+pub async fn send_reset_link(state: &AppState, email: &str, redirect_to: Option<&str>) -> Result<(), AuthError> {
     if !state.mail.postman.is_on() {
         return Err(AuthError::new(StatusCode::BAD_REQUEST, "Reset password isn't enabled", "RESET_PASSWORD_DISABLED"));
     }
+    let email = email.to_lowercase();
     if let Some(user) = state.store.user_by_email(&email).await? {
         let token = generate_id_of(24);
         let now = crate::clock::now();
@@ -98,7 +103,7 @@ pub async fn request_reset(
             created_at: now,
             updated_at: now,
         };
-        let callback = redirect_to.as_deref().unwrap_or(RESET_PAGE);
+        let callback = redirect_to.unwrap_or(RESET_PAGE);
         let link = format!(
             "{}/api/auth/reset-password/{token}?callbackURL={}",
             state.config.base_url,
@@ -111,6 +116,28 @@ pub async fn request_reset(
         // Roughly the same work as for a real account, so the answer's timing tells little.
         let _ = state.store.verification(&format!("{RESET_PREFIX}{}", generate_id_of(24)), crate::clock::now()).await?;
     }
+    Ok(())
+}
+
+/// `POST /request-password-reset {email, redirectTo?}`: the same answer whether or not the address
+/// has an account; a message with a link only when it has.
+pub async fn request_reset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AuthError> {
+    let body = body::read_body(&headers, &bytes)?;
+    let email = body::email_field(&body)?;
+    let redirect_to =
+        match body::optional_string(&body, "redirectTo")? {
+            Some(url) => {
+                Some(state.auth.trusted.callback(&url).ok_or_else(|| {
+                    AuthError::new(StatusCode::FORBIDDEN, "Invalid redirectURL", "INVALID_REDIRECT_URL")
+                })?)
+            }
+            None => None,
+        };
+    send_reset_link(&state, &email, redirect_to.as_deref()).await?;
     Ok(Json(json!({
         "status": true,
         "message": "If this email exists in our system, check your email for the reset link"
@@ -154,18 +181,12 @@ pub struct TokenQuery {
     token: Option<String>,
 }
 
-/// `POST /reset-password {newPassword, token?}` (or `?token=`): sets the password once per token and,
-/// by default, signs out every session of the account.
-pub async fn reset(
-    State(state): State<AppState>,
-    Query(query): Query<TokenQuery>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Result<Response, AuthError> {
-    let body = body::read_body(&headers, &bytes)?;
-    let new_password = body::required_string(&body, "newPassword")?;
-    let token = body::optional_string(&body, "token")?.or(query.token).filter(|token| !token.is_empty());
-    let Some(token) = token else { return Err(AuthError::invalid_token()) };
+/// Sets a forgotten password with the token from a reset link, once per token, and by default
+/// (`REVOKE_SESSIONS_ON_PASSWORD_RESET`) signs out every session of the account.
+pub async fn reset_password(state: &AppState, token: &str, new_password: String) -> Result<(), AuthError> {
+    if token.is_empty() {
+        return Err(AuthError::invalid_token());
+    }
     session::check_new_password(&new_password)?;
     let now = crate::clock::now();
     let row = match token.len() <= 64 {
@@ -185,5 +206,20 @@ pub async fn reset(
     if state.config.accounts.revoke_sessions_on_password_reset {
         state.store.delete_sessions_of_user(&row.value, None).await?;
     }
+    Ok(())
+}
+
+/// `POST /reset-password {newPassword, token?}` (or `?token=`).
+pub async fn reset(
+    State(state): State<AppState>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, AuthError> {
+    let body = body::read_body(&headers, &bytes)?;
+    let new_password = body::required_string(&body, "newPassword")?;
+    let token = body::optional_string(&body, "token")?.or(query.token).filter(|token| !token.is_empty());
+    let Some(token) = token else { return Err(AuthError::invalid_token()) };
+    reset_password(&state, &token, new_password).await?;
     Ok(status_true())
 }

@@ -15,6 +15,23 @@ use crate::auth::routes::{body, with_cookies};
 use crate::auth::session::{self, user_fields};
 use crate::db::ProfileChange;
 
+/// Changes the user's name and/or image, each within [`user_fields`]' bounds; nothing to change is an
+/// error, as in Better Auth.
+pub async fn update(state: &AppState, signed_in: &SignedIn, change: ProfileChange) -> Result<(), AuthError> {
+    if let Some(name) = &change.name {
+        user_fields::name(name)?;
+    }
+    if let Some(image) = &change.image {
+        user_fields::image(image.as_deref())?;
+    }
+    if change == ProfileChange::default() {
+        return Err(AuthError { status: StatusCode::BAD_REQUEST, message: "No fields to update".into(), code: None });
+    }
+    state.store.update_profile(&signed_in.user.id, &change, crate::clock::now()).await?;
+    Ok(())
+}
+
+/// `POST /update-user {name?, image?}`.
 pub async fn update_user(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -27,23 +44,12 @@ pub async fn update_user(
         return Err(AuthError::new(StatusCode::BAD_REQUEST, "Email can not be updated", "EMAIL_CAN_NOT_BE_UPDATED"));
     }
     let name = body::optional_string(&body, "name")?;
-    if let Some(name) = &name {
-        user_fields::name(name)?;
-    }
     let image = match body.get("image") {
         None => None,
         Some(Value::Null) => Some(None),
-        Some(_) => {
-            let image = body::optional_string(&body, "image")?;
-            user_fields::image(image.as_deref())?;
-            Some(image)
-        }
+        Some(_) => Some(body::optional_string(&body, "image")?),
     };
-    let change = ProfileChange { name, image };
-    if change == ProfileChange::default() {
-        return Err(AuthError { status: StatusCode::BAD_REQUEST, message: "No fields to update".into(), code: None });
-    }
-    state.store.update_profile(&signed_in.user.id, &change, crate::clock::now()).await?;
+    update(&state, &signed_in, ProfileChange { name, image }).await?;
     // Better Auth sends the session cookie again (the same value) with every profile change.
     let remember = !session::not_remembered(&headers, &state.auth, state.config.secret.expose());
     let cookie = state.auth.cookies.session(&signed_in.session.token, state.config.secret.expose(), remember);

@@ -13,6 +13,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+pub mod account_forms;
 pub(crate) mod body;
 pub mod forms;
 pub mod origin;

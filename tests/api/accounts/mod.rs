@@ -18,7 +18,7 @@ mod sessions;
 /// The origin the tests' `BETTER_AUTH_URL` names, sent on every POST.
 const ORIGIN: &str = "http://127.0.0.1:3000";
 /// How long a test waits for a message.
-const MAIL_WAIT: Duration = Duration::from_secs(10);
+pub const MAIL_WAIT: Duration = Duration::from_secs(10);
 
 /// An app whose mail goes to a loopback SMTP server, and a client that does not follow redirects.
 pub struct MailApp {

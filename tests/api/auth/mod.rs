@@ -1,10 +1,12 @@
 //! The Better Auth endpoints, by subject: the embedded server (`embedded`), its cookies and origin
-//! rules (`cookies_origin`), and external mode in front of another Better Auth (`external`).
+//! rules (`cookies_origin`), external mode in front of another Better Auth (`external`), and the
+//! account page's no-JavaScript forms (`account_forms`).
 use reqwest::{Response, header::HeaderMap};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 
+mod account_forms;
 mod cookies_origin;
 mod embedded;
 mod external;

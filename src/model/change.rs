@@ -1,5 +1,6 @@
 //! A change to a user's tasks as the live event stream announces it (`GET /api/{user_id}/events`):
-//! written by the server's change feed and read by the board in the browser.
+//! written by the server's change feed. It is a wire type like the others here, so a Rust client (the
+//! browser's, too) reads the very type the server writes.
 use serde::{Deserialize, Serialize};
 
 use super::Task;

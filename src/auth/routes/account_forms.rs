@@ -13,7 +13,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::forms::see_other;
+use super::forms::{code_of, encode, rate_limited, see_other};
 use super::{origin, session_cookies};
 use crate::AppState;
 use crate::auth::account::{self, Absent, SignedIn, email::EmailChange};
@@ -41,25 +41,6 @@ pub fn router() -> Router<AppState> {
         .route("/reset-password", post(reset_password))
 }
 
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-/// The code a form post comes back with: Better Auth's, `RATE_LIMITED`, or for Better Auth's few
-/// answers without a code, one of Ticklist's own.
-pub fn code_of(error: &AuthError) -> &'static str {
-    if error.status == StatusCode::TOO_MANY_REQUESTS {
-        return "RATE_LIMITED";
-    }
-    match (error.code, error.message.as_str()) {
-        (Some(code), _) => code,
-        (None, "Email is the same") => "EMAIL_IS_THE_SAME",
-        (None, "No fields to update") => "NO_FIELDS_TO_UPDATE",
-        (None, "Verification email isn't enabled") => "VERIFICATION_EMAIL_NOT_ENABLED",
-        (None, _) => "ERROR",
-    }
-}
-
 /// A validation error (a field out of bounds) told as the form's own `code`; others unchanged.
 fn validation_as(code: &'static str) -> impl FnOnce(AuthError) -> AuthError {
     move |error| match error.code {
@@ -74,10 +55,6 @@ fn account_answer(result: Result<&str, AuthError>, section: &str) -> Response {
         Ok(what) => see_other(&format!("{ACCOUNT_PAGE}?done={what}"), []),
         Err(error) => see_other(&format!("{ACCOUNT_PAGE}?error={}&form={section}#{section}", code_of(&error)), []),
     }
-}
-
-fn rate_limited() -> AuthError {
-    AuthError { status: StatusCode::TOO_MANY_REQUESTS, message: String::new(), code: None }
 }
 
 /// The checks every account form passes first, in the order of the `/api/auth` guard: the rate
@@ -96,8 +73,9 @@ async fn admit(state: &AppState, client: ClientAddr, headers: &HeaderMap, endpoi
     }
 }
 
-/// [`admit`], then the signed-in user. `Err` is the answer: back to the form with the error, or to
-/// the sign-in page (clearing a dead session's cookies) when nobody is signed in.
+/// [`admit`], then the signed-in user. `Err` is the answer, returned as is by the handlers (`?`):
+/// back to the form with the error, or to the sign-in page (clearing a dead session's cookies) when
+/// nobody is signed in.
 async fn gate(
     state: &AppState,
     client: ClientAddr,
@@ -128,11 +106,8 @@ async fn name(
     client: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<NameForm>,
-) -> Response {
-    let signed_in = match gate(&state, client, &headers, "/update-user", "profile").await {
-        Ok(signed_in) => signed_in,
-        Err(answer) => return answer,
-    };
+) -> Result<Response, Response> {
+    let signed_in = gate(&state, client, &headers, "/update-user", "profile").await?;
     let name = form.name.trim();
     let result = if name.is_empty() {
         Err(AuthError::new(StatusCode::BAD_REQUEST, "Name is required", "NAME_REQUIRED"))
@@ -140,7 +115,7 @@ async fn name(
         let change = ProfileChange { name: Some(name.to_owned()), image: None };
         account::profile::update(&state, &signed_in, change).await.map_err(validation_as("NAME_TOO_LONG"))
     };
-    account_answer(result.map(|()| "name"), "profile")
+    Ok(account_answer(result.map(|()| "name"), "profile"))
 }
 
 #[derive(Deserialize)]
@@ -156,11 +131,8 @@ async fn email(
     client: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<EmailForm>,
-) -> Response {
-    let signed_in = match gate(&state, client, &headers, "/change-email", "email").await {
-        Ok(signed_in) => signed_in,
-        Err(answer) => return answer,
-    };
+) -> Result<Response, Response> {
+    let signed_in = gate(&state, client, &headers, "/change-email", "email").await?;
     let callback = format!("{ACCOUNT_PAGE}?done=email-changed");
     let result = account::email::change_email(&state, &signed_in, form.new_email.trim(), Some(&callback))
         .await
@@ -169,19 +141,20 @@ async fn email(
         EmailChange::Changed => "email-changed",
         EmailChange::LinkSent => "email-sent",
     });
-    account_answer(done, "email")
+    Ok(account_answer(done, "email"))
 }
 
 /// `POST /account/verify-email` (as `/send-verification-email`, for the user's own address); the
 /// link leads back to the account page.
-async fn verify_email(State(state): State<AppState>, client: ClientAddr, headers: HeaderMap) -> Response {
-    let signed_in = match gate(&state, client, &headers, "/send-verification-email", "profile").await {
-        Ok(signed_in) => signed_in,
-        Err(answer) => return answer,
-    };
+async fn verify_email(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let signed_in = gate(&state, client, &headers, "/send-verification-email", "profile").await?;
     let callback = format!("{ACCOUNT_PAGE}?done=verified");
     let result = account::email::resend_verification(&state, &signed_in.user, Some(&callback)).await;
-    account_answer(result.map(|()| "verification-sent"), "profile")
+    Ok(account_answer(result.map(|()| "verification-sent"), "profile"))
 }
 
 #[derive(Deserialize)]
@@ -202,20 +175,17 @@ async fn password(
     client: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
-) -> Response {
-    let signed_in = match gate(&state, client, &headers, "/change-password", "password").await {
-        Ok(signed_in) => signed_in,
-        Err(answer) => return answer,
-    };
+) -> Result<Response, Response> {
+    let signed_in = gate(&state, client, &headers, "/change-password", "password").await?;
     let meta = ClientMeta::new(client, &headers);
     let revoke = form.revoke_others.is_some();
-    match account::password::change_password(&state, &signed_in, form.current, form.new, revoke, &meta).await {
+    Ok(match account::password::change_password(&state, &signed_in, form.current, form.new, revoke, &meta).await {
         Ok(None) => account_answer(Ok("password"), "password"),
         Ok(Some(fresh)) => {
             see_other(&format!("{ACCOUNT_PAGE}?done=password-everywhere"), session_cookies(&state, &fresh.token, true))
         }
         Err(error) => account_answer(Err(error), "password"),
-    }
+    })
 }
 
 #[derive(Deserialize)]
@@ -232,12 +202,9 @@ async fn revoke(
     client: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<RevokeForm>,
-) -> Response {
-    let signed_in = match gate(&state, client, &headers, "/revoke-session", "devices").await {
-        Ok(signed_in) => signed_in,
-        Err(answer) => return answer,
-    };
-    match account::sessions::sign_out_device(&state, &signed_in, &form.id).await {
+) -> Result<Response, Response> {
+    let signed_in = gate(&state, client, &headers, "/revoke-session", "devices").await?;
+    Ok(match account::sessions::sign_out_device(&state, &signed_in, &form.id).await {
         Ok(Some(true)) => see_other("/sign-in", state.auth.cookies.clear()),
         Ok(Some(false)) => account_answer(Ok("signed-out-device"), "devices"),
         Ok(None) => account_answer(
@@ -245,17 +212,18 @@ async fn revoke(
             "devices",
         ),
         Err(error) => account_answer(Err(error), "devices"),
-    }
+    })
 }
 
 /// `POST /account/sessions/revoke-others` (as `/revoke-other-sessions`).
-async fn revoke_others(State(state): State<AppState>, client: ClientAddr, headers: HeaderMap) -> Response {
-    let signed_in = match gate(&state, client, &headers, "/revoke-other-sessions", "devices").await {
-        Ok(signed_in) => signed_in,
-        Err(answer) => return answer,
-    };
+async fn revoke_others(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let signed_in = gate(&state, client, &headers, "/revoke-other-sessions", "devices").await?;
     let result = account::sessions::sign_out_others(&state, &signed_in).await;
-    account_answer(result.map(|()| "signed-out-others"), "devices")
+    Ok(account_answer(result.map(|()| "signed-out-others"), "devices"))
 }
 
 #[derive(Deserialize)]
@@ -271,15 +239,12 @@ async fn delete(
     client: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<DeleteForm>,
-) -> Response {
-    let signed_in = match gate(&state, client, &headers, "/delete-user", "delete").await {
-        Ok(signed_in) => signed_in,
-        Err(answer) => return answer,
-    };
-    match account::delete::delete_account(&state, &signed_in, Some(form.password)).await {
+) -> Result<Response, Response> {
+    let signed_in = gate(&state, client, &headers, "/delete-user", "delete").await?;
+    Ok(match account::delete::delete_account(&state, &signed_in, Some(form.password)).await {
         Ok(()) => see_other("/sign-in?deleted=1", state.auth.cookies.clear()),
         Err(error) => account_answer(Err(error), "delete"),
-    }
+    })
 }
 
 #[derive(Deserialize)]

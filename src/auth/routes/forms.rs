@@ -28,14 +28,34 @@ pub fn see_other(location: &str, cookies: impl IntoIterator<Item = String>) -> R
     with_cookies(response, cookies)
 }
 
-fn encode(text: &str) -> String {
+/// `text` as a query-string value.
+pub(super) fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The code a form post comes back with: Better Auth's, `RATE_LIMITED`, or for Better Auth's few
+/// answers without a code, one of Ticklist's own.
+pub(super) fn code_of(error: &AuthError) -> &'static str {
+    if error.status == StatusCode::TOO_MANY_REQUESTS {
+        return "RATE_LIMITED";
+    }
+    match (error.code, error.message.as_str()) {
+        (Some(code), _) => code,
+        (None, "Email is the same") => "EMAIL_IS_THE_SAME",
+        (None, "No fields to update") => "NO_FIELDS_TO_UPDATE",
+        (None, "Verification email isn't enabled") => "VERIFICATION_EMAIL_NOT_ENABLED",
+        (None, _) => "ERROR",
+    }
+}
+
+/// The refusal of a form post over its rate limit (told to the form as `RATE_LIMITED`).
+pub(super) fn rate_limited() -> AuthError {
+    AuthError { status: StatusCode::TOO_MANY_REQUESTS, message: String::new(), code: None }
 }
 
 /// Back to the form with an error code (and what was typed, except the password).
 fn back(page: &str, error: &AuthError, email: &str, next: &str) -> Response {
-    let code =
-        if error.status == StatusCode::TOO_MANY_REQUESTS { "RATE_LIMITED" } else { error.code.unwrap_or("ERROR") };
+    let code = code_of(error);
     see_other(&format!("{page}?error={code}&email={}&next={}", encode(email), encode(next)), [])
 }
 
@@ -43,11 +63,7 @@ fn back(page: &str, error: &AuthError, email: &str, next: &str) -> Response {
 /// rate limit shared with the JSON endpoint (a form post counts as a sign-in attempt).
 async fn admit(state: &AppState, client: ClientAddr, headers: &HeaderMap) -> Result<(), AuthError> {
     origin::check_login_request(headers, &state.auth.trusted)?;
-    state.auth.admit(client, "/sign-in").await.map_err(|_| AuthError {
-        status: StatusCode::TOO_MANY_REQUESTS,
-        message: String::new(),
-        code: None,
-    })
+    state.auth.admit(client, "/sign-in").await.map_err(|_| rate_limited())
 }
 
 #[derive(Deserialize)]

@@ -76,6 +76,13 @@ export default defineConfig({
   projects: [
     { name: 'chromium', use: chromium },
     {
+      // scripts/cluster (two instances on PostgreSQL behind nginx), started by the spec itself.
+      name: 'cluster',
+      testDir: './cluster',
+      use: chromium,
+      timeout: 60_000,
+    },
+    {
       // Node-only (no browser): the real better-auth client/server against Ticklist; each spec starts
       // and stops its own servers on free ports (see interop/support.ts).
       name: 'interop',

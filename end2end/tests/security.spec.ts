@@ -156,7 +156,7 @@ test.describe('security headers and the Content-Security-Policy', () => {
     await hydrated(page);
   });
 
-  test('a user signs up and in through the hydrated forms, and the signed-in board carries the policy and works under it', async ({
+  test('a user signs up and in through the forms, and the signed-in board carries the policy and works under it', async ({
     page,
   }) => {
     const user = newUser('csp');
@@ -165,14 +165,14 @@ test.describe('security headers and the Content-Security-Policy', () => {
     const account = new AccountMenu(page);
     const board = new TaskBoard(page);
 
-    await test.step('sign up with the hydrated form (through Better Auth’s JSON endpoint, not the form post)', async () => {
+    await test.step('sign up with the form (a post answered by a 303 to the board)', async () => {
       await expectPagePolicy(page, await page.goto('/sign-up'), 'GET /sign-up');
       await hydrated(page);
-      const viaScript = page.waitForResponse(
-        (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/auth/sign-up/email',
+      const posted = page.waitForResponse(
+        (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/sign-up',
       );
       await signUp.signUp(user);
-      expect((await viaScript).status()).toBe(200);
+      expect((await posted).status()).toBe(303);
       await expect(page).toHaveURL(`${MAIN_URL}/`);
       await account.expectSignedInAs(user);
     });
@@ -187,15 +187,15 @@ test.describe('security headers and the Content-Security-Policy', () => {
       await board.expectTitles(['Allowed by the policy']);
     });
 
-    await test.step('sign out and in again with the hydrated form', async () => {
+    await test.step('sign out and in again with the form', async () => {
       await account.signOut();
       await expectPagePolicy(page, await page.goto('/sign-in'), 'GET /sign-in');
       await hydrated(page);
-      const viaScript = page.waitForResponse(
-        (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/auth/sign-in/email',
+      const posted = page.waitForResponse(
+        (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/sign-in',
       );
       await signIn.signIn(user);
-      expect((await viaScript).status()).toBe(200);
+      expect((await posted).status()).toBe(303);
       await expect(page).toHaveURL(`${MAIN_URL}/`);
       await account.expectSignedInAs(user);
       await board.expectTitles(['Allowed by the policy']);
@@ -291,7 +291,7 @@ test.describe('no open redirect after signing in', () => {
     return user;
   }
 
-  test('the hydrated sign-in form honours a local next and never follows one to another site', async ({
+  test('the sign-in form honours a local next and never follows one to another site', async ({
     page,
     request,
     baseURL,
@@ -311,9 +311,9 @@ test.describe('no open redirect after signing in', () => {
       await test.step(`next=${JSON.stringify(next)} ends on this site's board`, async () => {
         await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
         await signIn.expectShown();
-        const viaScript = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/sign-in/email');
+        const posted = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/sign-in');
         await signIn.signIn(user);
-        expect((await viaScript).status()).toBe(200);
+        expect((await posted).status()).toBe(303);
         await expect(page).toHaveURL(`${MAIN_URL}/`);
         await new TaskBoard(page).expectShown();
         expect(new URL(page.url()).host).toBe(new URL(MAIN_URL).host);

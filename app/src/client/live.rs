@@ -3,12 +3,10 @@
 //! (`EventSource` cannot send headers). The stream is reopened whenever it ends — the server closes
 //! it when the token expires, a proxy or the network may drop it — with `Last-Event-ID`, so the server
 //! replays what was missed (or says `reset`). A 401 gets a fresh token first; only a session that is
-//! gone stops it.
-use std::{cell::RefCell, rc::Rc, time::Duration};
+//! gone stops it (a token refused although the session lives is tried again later).
+use std::time::Duration;
 
-use futures::channel::oneshot;
 use gloo_net::http::Request;
-use leptos::prelude::{set_timeout, window_event_listener};
 use ticklist::model::ChangeEvent;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -90,14 +88,11 @@ async fn open(last_id: Option<&str>) -> Result<gloo_net::http::Response, ClientE
         match response.status() {
             200 => return Ok(response),
             401 if attempt == 0 => access = token::refresh().await?,
-            401 => {
-                token::forget();
-                return Err(ClientError::SignedOut);
-            }
+            401 => return Err(super::token_refused()),
             status => return Err(ClientError::Problem(ticklist::model::Problem::new(status, "Error", None))),
         }
     }
-    Err(ClientError::SignedOut)
+    Err(super::token_refused())
 }
 
 /// One event block: its `id:` is remembered for `Last-Event-ID`; a change's `data:` is parsed
@@ -120,20 +115,14 @@ fn parse(block: &str, last_id: &mut Option<String>) -> Option<ChangeEvent> {
     serde_json::from_str(&data).ok()
 }
 
-/// Waits `duration`, or less when the browser comes back online.
+/// Waits `duration`, or less when the browser comes back online. A promise rather than a channel and
+/// a listener to remove: the timer and `ononline` (which only this stream uses) both resolve it.
 async fn wait(duration: Duration) {
-    let (sender, receiver) = oneshot::channel::<()>();
-    let sender = Rc::new(RefCell::new(Some(sender)));
-    let wake = move || {
-        if let Some(sender) = sender.borrow_mut().take() {
-            let _ = sender.send(());
-        }
-    };
-    let online = window_event_listener(leptos::ev::online, {
-        let wake = wake.clone();
-        move |_| wake()
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Some(window) = web_sys::window() else { return };
+        window.set_ononline(Some(&resolve));
+        let millis = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, millis);
     });
-    set_timeout(wake, duration);
-    let _ = receiver.await;
-    online.remove();
+    let _ = JsFuture::from(promise).await;
 }

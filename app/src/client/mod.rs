@@ -1,6 +1,7 @@
-//! Talking to the server from the browser: the access token, the Better Auth endpoints, the REST API
-//! and the server-function client that carries the token.
+//! Talking to the server from the browser: the access token, the Better Auth endpoints, the REST API,
+//! the live change stream and the server-function client that carries the token.
 pub mod auth_api;
+pub mod live;
 pub mod rest;
 pub mod server_fn_client;
 pub mod token;
@@ -44,5 +45,27 @@ impl From<FnError> for ClientError {
             FnError::Unreachable => ClientError::Network,
             FnError::Problem(problem) => ClientError::Problem(problem),
         }
+    }
+}
+
+/// A token refused although the session lives (the token endpoint just gave a fresh one): the server
+/// could not verify it yet, say a signing key it is still fetching. Shown; the user stays signed in.
+fn token_refused() -> ClientError {
+    ClientError::Problem(Problem::new(
+        401,
+        "Unauthorized",
+        Some("The server could not verify your sign-in just now. Try again in a moment.".into()),
+    ))
+}
+
+/// What a failed server function means for the page. A 401 signs the user out only when the session
+/// is gone (the token endpoint says so); otherwise the fresh token it brings serves the next try.
+pub async fn fn_failed(error: FnError) -> ClientError {
+    match error {
+        FnError::Unauthorized => match token::refresh().await {
+            Err(ClientError::SignedOut) => ClientError::SignedOut,
+            _ => token_refused(),
+        },
+        error => error.into(),
     }
 }

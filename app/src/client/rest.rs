@@ -1,5 +1,6 @@
 //! The tasks REST API from the browser (gloo-net), every call with `Authorization: Bearer`. A 401
-//! refreshes the token once and retries; a second refusal means the session is over.
+//! refreshes the token once and retries (the token may have expired, or be signed with a key the
+//! server is only now fetching); the user is signed out only when the session itself is gone.
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::Serialize;
 use ticklist::model::{NewTask, Problem, Task, TaskPatch};
@@ -30,8 +31,8 @@ async fn send(method: Method, path: &str, body: Option<String>) -> Result<Respon
             continue;
         }
         if response.status() == 401 {
-            token::forget();
-            return Err(ClientError::SignedOut);
+            // The refresh above worked, so the session lives: not a reason to sign the user out.
+            return Err(super::token_refused());
         }
         if !response.ok() {
             let status = response.status();

@@ -1,16 +1,16 @@
 //! The access token: a Better Auth JWT, kept in memory and cached in `sessionStorage` (never
-//! `localStorage`) with its expiry, refreshed from `/api/auth/token` shortly before it expires.
+//! `localStorage`), refreshed from `/api/auth/token` shortly before it expires.
 use std::cell::{Cell, RefCell};
 
 use gloo_storage::{SessionStorage, Storage};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::ClientError;
 
 const STORAGE_KEY: &str = "ticklist.access_token";
 
 /// A token and what the UI needs to know about it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccessToken {
     pub token: String,
     /// The user the token speaks for (`sub`).
@@ -65,13 +65,22 @@ fn parse(token: &str) -> Option<AccessToken> {
     Some(AccessToken { token: token.to_owned(), user_id: claims.sub, refresh_at: claims.exp - margin })
 }
 
-/// Keeps a token that just arrived (from `set-auth-jwt` or `/api/auth/token`).
-pub fn remember(token: &str) -> Option<AccessToken> {
+/// Keeps a token that just arrived from `/api/auth/token` (the JWT itself is stored: its claims say
+/// the rest).
+fn remember(token: &str) -> Option<AccessToken> {
     let parsed = parse(token)?;
     SIGNED_OUT.set(false);
     CURRENT.with(|current| *current.borrow_mut() = Some(parsed.clone()));
-    let _ = SessionStorage::set(STORAGE_KEY, &parsed);
+    let _ = SessionStorage::set(STORAGE_KEY, token);
     Some(parsed)
+}
+
+/// The page is `user_id`'s (the server says so): a token cached for someone else — this tab's
+/// previous user, whose session ended elsewhere — is dropped before anything is sent with it.
+pub fn expect_user(user_id: &str) {
+    if cached().is_some_and(|token| token.user_id != user_id) {
+        forget();
+    }
 }
 
 /// Drops the token after signing out; no token is asked for until the next sign-in (the server would
@@ -89,7 +98,7 @@ pub fn forget() {
 
 fn cached() -> Option<AccessToken> {
     CURRENT.with(|current| current.borrow().clone()).or_else(|| {
-        let stored: AccessToken = SessionStorage::get(STORAGE_KEY).ok()?;
+        let stored = parse(&SessionStorage::get::<String>(STORAGE_KEY).ok()?)?;
         CURRENT.with(|current| *current.borrow_mut() = Some(stored.clone()));
         Some(stored)
     })

@@ -1,14 +1,12 @@
-//! The sign-in and sign-up forms. Real HTML forms (they post to `/sign-in` and `/sign-up` and work
-//! without JavaScript); once hydrated (an island) they talk to Better Auth's endpoints directly, show
-//! its errors, in plain words, next to the field concerned, and go on to the `next` page.
-use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+//! The sign-in and sign-up forms: plain HTML forms rendered on the server. They post to `/sign-in` and
+//! `/sign-up`, which answer with a 303: on to the `next` page with the session cookie, or back here
+//! with Better Auth's error code, shown in plain words next to the field it concerns. No WASM is
+//! needed for them; the board fetches its first token with the session cookie.
+use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
-
-use crate::client::auth_api::{self, AuthFailure};
 
 /// Which form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     SignIn,
     SignUp,
@@ -19,18 +17,42 @@ pub fn safe_next(next: Option<String>) -> String {
     ticklist::redirect::next_or_home(next.as_deref())
 }
 
-/// The message for an error code a no-JavaScript form post came back with (`?error=`).
-fn message_for_code(code: &str) -> AuthFailure {
-    auth_api::explain(if code == "RATE_LIMITED" { 429 } else { 400 }, Some(code), code)
+/// A refusal the form came back with, and the field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Failure {
+    /// `email`, `password`, `name`, or `None` for the form as a whole.
+    field: Option<&'static str>,
+    message: &'static str,
 }
 
-/// The form for `mode`, set up from the page's query: where to go next (`next`), and what a
-/// no-JavaScript post came back with (`email`, `error`), or why the user is here (`reason=expired`).
+/// Better Auth's error code (and, for a validation error, the field it names) in plain words.
+fn explain(code: &str, field: Option<&str>) -> Failure {
+    let (field, message) = match (code, field) {
+        ("INVALID_EMAIL_OR_PASSWORD", _) => (Some("password"), "That email and password don't match an account."),
+        ("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL" | "USER_ALREADY_EXISTS", _) => {
+            (Some("email"), "An account with this email already exists. Sign in instead.")
+        }
+        ("PASSWORD_TOO_SHORT", _) => (Some("password"), "Use at least 8 characters."),
+        ("PASSWORD_TOO_LONG", _) => (Some("password"), "Use at most 128 characters."),
+        ("VALIDATION_ERROR", Some("email")) => (Some("email"), "Enter a valid email address."),
+        ("VALIDATION_ERROR", Some("name")) => (Some("name"), "Enter your name."),
+        ("VALIDATION_ERROR", Some("password")) => (Some("password"), "Enter a password."),
+        ("INVALID_ORIGIN" | "MISSING_OR_NULL_ORIGIN", _) => {
+            (None, "This page's address isn't allowed to sign in. Open Ticklist from its own address.")
+        }
+        ("RATE_LIMITED", _) => (None, "Too many attempts. Wait a few seconds and try again."),
+        _ => (None, "Something went wrong. Try again."),
+    };
+    Failure { field, message }
+}
+
+/// The form for `mode`, set up from the page's query: where to go next (`next`), and what the last
+/// post came back with (`error`, `field`, `email`), or why the user is here (`reason=expired`).
 #[component]
 pub fn AuthPage(mode: Mode) -> impl IntoView {
     let query = use_query_map();
     let query = query.read_untracked();
-    // What brought the user to sign in, said outside the island (it stays out of the WASM bundle).
+    // What brought the user to sign in.
     let arrived = match (mode, query.get("deleted").is_some(), query.get("reset").is_some()) {
         (Mode::SignIn, true, _) => Some("Your account and all of its tasks have been deleted."),
         (Mode::SignIn, false, true) => Some("Your password has been changed. Sign in with the new one."),
@@ -39,54 +61,19 @@ pub fn AuthPage(mode: Mode) -> impl IntoView {
     view! {
         {arrived.map(|text| view! { <p class="notice notice-success auth-aside" role="status">{text}</p> })}
         <AuthForm mode next=safe_next(query.get("next")) email=query.get("email").unwrap_or_default()
-            error=query.get("error") expired=query.get("reason").as_deref() == Some("expired") />
+            failure=query.get("error").map(|code| explain(&code, query.get("field").as_deref()))
+            expired=query.get("reason").as_deref() == Some("expired") />
         {(mode == Mode::SignIn).then(|| view! {
             <p class="auth-aside"><a href="/forgot-password">"Forgot password?"</a></p>
         })}
     }
 }
 
-#[island]
-fn AuthForm(mode: Mode, next: String, email: String, error: Option<String>, expired: bool) -> impl IntoView {
-    let (name, set_name) = signal(String::new());
-    let initial_email = email;
-    let (email, set_email) = signal(initial_email.clone());
-    let (password, set_password) = signal(String::new());
-    let (remember, set_remember) = signal(true);
-    let (failure, set_failure) = signal(error.map(|code| message_for_code(&code)));
-    let (pending, set_pending) = signal(false);
-    let next = StoredValue::new(next);
-
-    let submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        set_pending.set(true);
-        set_failure.set(None);
-        spawn_local(async move {
-            let result = match mode {
-                Mode::SignIn => {
-                    auth_api::sign_in(&email.get_untracked(), &password.get_untracked(), remember.get_untracked()).await
-                }
-                Mode::SignUp => {
-                    auth_api::sign_up(&name.get_untracked(), &email.get_untracked(), &password.get_untracked()).await
-                }
-            };
-            match result {
-                // The button stays busy while the next page loads.
-                Ok(()) => _ = window().location().assign(&next.get_value()),
-                Err(failure) => {
-                    set_pending.set(false);
-                    set_failure.set(Some(failure));
-                }
-            }
-        });
-    };
-
-    let field_error =
-        move |field: &'static str| move || failure.get().filter(|f| f.field == Some(field)).map(|f| f.message);
-    let form_error = move || failure.get().filter(|f| f.field.is_none()).map(|f| f.message);
+#[component]
+fn AuthForm(mode: Mode, next: String, email: String, failure: Option<Failure>, expired: bool) -> impl IntoView {
+    let field_error = |field: &'static str| failure.as_ref().filter(|f| f.field == Some(field)).map(|f| f.message);
+    let invalid = |field: &'static str| field_error(field).is_some().to_string();
+    let form_error = failure.as_ref().filter(|f| f.field.is_none()).map(|f| f.message);
     let reason = expired.then_some("Your session has ended. Sign in again to continue.");
     let (title, action, button, other_link, other_text) = match mode {
         Mode::SignIn => ("Sign in", "/sign-in", "Sign in", "/sign-up", "No account yet? Create one"),
@@ -94,50 +81,50 @@ fn AuthForm(mode: Mode, next: String, email: String, error: Option<String>, expi
             ("Create your account", "/sign-up", "Create account", "/sign-in", "Already have an account? Sign in")
         }
     };
+    let other_href =
+        format!("{other_link}?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
 
+    // `novalidate`: the server checks every field and says what is wrong next to it, in the same words
+    // whichever check failed, rather than the browser's own bubbles.
     view! {
         <section class="panel auth-panel">
             <h1>{title}</h1>
             <p class="notice" role="status">{reason}</p>
-            <form method="post" action=action on:submit=submit novalidate>
-                <input type="hidden" name="next" value=next.get_value() />
+            <form method="post" action=action novalidate>
+                <input type="hidden" name="next" value=next />
                 {(mode == Mode::SignUp).then(|| view! {
                     <div class="field">
                         <label for="name">"Name"</label>
                         <input id="name" name="name" type="text" autocomplete="name" required
-                            aria-describedby="name-error" aria-invalid=move || field_error("name")().is_some().to_string()
-                            bind:value=(name, set_name) />
+                            aria-describedby="name-error" aria-invalid=invalid("name") />
                         <p id="name-error" class="field-error" aria-live="polite">{field_error("name")}</p>
                     </div>
                 })}
                 <div class="field">
                     <label for="email">"Email"</label>
-                    <input id="email" name="email" type="email" autocomplete="email" required value=initial_email
-                        aria-describedby="email-error" aria-invalid=move || field_error("email")().is_some().to_string()
-                        bind:value=(email, set_email) />
+                    <input id="email" name="email" type="email" autocomplete="email" required value=email
+                        aria-describedby="email-error" aria-invalid=invalid("email") />
                     <p id="email-error" class="field-error" aria-live="polite">{field_error("email")}</p>
                 </div>
                 <div class="field">
                     <label for="password">"Password"</label>
                     <input id="password" name="password" type="password" required minlength="8" maxlength="128"
                         autocomplete=if mode == Mode::SignUp { "new-password" } else { "current-password" }
-                        aria-describedby=if mode == Mode::SignUp { "password-error password-hint" } else { "password-error" } aria-invalid=move || field_error("password")().is_some().to_string()
-                        bind:value=(password, set_password) />
+                        aria-describedby=if mode == Mode::SignUp { "password-error password-hint" } else { "password-error" }
+                        aria-invalid=invalid("password") />
                     {(mode == Mode::SignUp).then(|| view! { <p id="password-hint" class="hint">"At least 8 characters."</p> })}
                     <p id="password-error" class="field-error" aria-live="polite">{field_error("password")}</p>
                 </div>
                 {(mode == Mode::SignIn).then(|| view! {
                     <label class="checkbox">
-                        <input type="checkbox" name="rememberMe" value="true" checked=true bind:checked=(remember, set_remember) />
+                        <input type="checkbox" name="rememberMe" value="true" checked=true />
                         " Keep me signed in"
                     </label>
                 })}
                 <p class="form-error" role="alert" aria-live="assertive">{form_error}</p>
-                <button class="button button-wide" type="submit" disabled=move || pending.get()>
-                    {move || if pending.get() { "Please wait…" } else { button }}
-                </button>
+                <button class="button button-wide" type="submit">{button}</button>
             </form>
-            <p class="switch"><a href=format!("{other_link}?next={}", form_urlencoded::byte_serialize(next.get_value().as_bytes()).collect::<String>())>{other_text}</a></p>
+            <p class="switch"><a href=other_href>{other_text}</a></p>
         </section>
     }
 }

@@ -1,4 +1,4 @@
-//! The no-JavaScript sign-in, sign-up and sign-out forms: plain HTML form posts answered with 303
+//! The sign-in, sign-up and sign-out forms of the UI: plain HTML form posts answered with 303
 //! redirects, through the same [`Provider`](crate::auth::provider::Provider) as everything else, with
 //! Better Auth's origin rules against CSRF and the sign-in rate limit.
 use axum::{
@@ -53,10 +53,18 @@ pub(super) fn rate_limited() -> AuthError {
     AuthError { status: StatusCode::TOO_MANY_REQUESTS, message: String::new(), code: None }
 }
 
-/// Back to the form with an error code (and what was typed, except the password).
+/// Back to the form with an error code, the field it is about (`field=email` for a validation error
+/// on `[body.email]`) and what was typed, except the password.
 fn back(page: &str, error: &AuthError, email: &str, next: &str) -> Response {
     let code = code_of(error);
-    see_other(&format!("{page}?error={code}&email={}&next={}", encode(email), encode(next)), [])
+    let field = field_of(&error.message).map(|field| format!("&field={field}")).unwrap_or_default();
+    see_other(&format!("{page}?error={code}{field}&email={}&next={}", encode(email), encode(next)), [])
+}
+
+/// The form field a validation message is about: `[body.email] …` → `email`.
+fn field_of(message: &str) -> Option<&'static str> {
+    let field = message.strip_prefix("[body.")?.split(']').next()?;
+    ["name", "email", "password"].into_iter().find(|known| *known == field)
 }
 
 /// The checks every sign-in and sign-up post passes first: the origin rules, then the `/sign-in`

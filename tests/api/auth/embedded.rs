@@ -383,7 +383,8 @@ async fn the_no_javascript_sign_up_form_validates_the_email_like_the_json_route(
         .unwrap();
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("/sign-up?error=VALIDATION_ERROR"), "{location}");
+    // The form shows the message next to the field it names.
+    assert!(location.starts_with("/sign-up?error=VALIDATION_ERROR&field=email&"), "{location}");
     assert!(app.state.store.user_by_email("not an email").await.unwrap().is_none());
 }
 

@@ -21,6 +21,7 @@ pub fn TaskItem(task: Task) -> impl IntoView {
     let draft = RwSignal::new(Draft::default());
 
     let open_editor = move || {
+        state.begin_edit(id);
         set_editing.set(true);
         request_animation_frame(move || {
             // `try_`: the row may be gone by the next frame (say, the session ended and the page changed).
@@ -51,6 +52,7 @@ pub fn TaskItem(task: Task) -> impl IntoView {
     let cancel = move || {
         Draft::forget(&edit_key(id));
         set_editing.set(false);
+        state.end_edit(id);
     };
     let save = move || {
         let typed = draft.get_untracked();
@@ -59,6 +61,7 @@ pub fn TaskItem(task: Task) -> impl IntoView {
         }
         typed.store(&edit_key(id));
         set_editing.set(false);
+        state.end_edit(id);
         // The row is replaced by the preview's; if the server refuses, the row that comes back with the
         // task as it was reopens the editor from storage.
         state.save(id, typed.to_patch(), typed.preview(task.get_value()));
@@ -80,6 +83,10 @@ pub fn TaskItem(task: Task) -> impl IntoView {
         let (edit_tags, on_tags) = field(draft, |d| &d.tags, |d, v| d.tags = v);
         view! {
             <div class="task-edit" on:keydown=on_key>
+                <p class="notice edit-conflict" role="status" data-testid="changed-elsewhere"
+                    hidden=move || !state.changed_elsewhere.with(|ids| ids.contains(&id))>
+                    "This task was changed elsewhere. Save keeps your version; Cancel shows the other one."
+                </p>
                 <label class="visually-hidden" for=format!("edit-title-{id}")>"Title"</label>
                 <input id=format!("edit-title-{id}") class="edit-title" type="text" maxlength="200" node_ref=title_input
                     data-testid="edit-title" prop:value=edit_title on:input=on_title />

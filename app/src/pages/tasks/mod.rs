@@ -1,7 +1,8 @@
 //! `/`: the signed-in user's tasks. Signed-out visitors are sent to `/sign-in` and come back after.
 //! Reads go through a server function (called directly while the page renders on the server, so the
 //! first paint has the tasks; over HTTP when the view changes), single-task changes through the REST
-//! API, bulk changes through server functions. The board is an island: the page around it is static.
+//! API, bulk changes through server functions; changes made elsewhere arrive on the live stream. The
+//! board is an island: the page around it is static.
 mod draft;
 mod item;
 mod new_task;
@@ -40,7 +41,7 @@ pub fn TasksPage() -> impl IntoView {
                         let listing = first_page(&viewer, &parse_query(&search))
                             .await
                             .map_err(|error| ClientError::from(error).message());
-                        view! { <Board listing=FromServer(listing) search /> }.into_any()
+                        view! { <Board listing=FromServer(listing) search user=viewer.id /> }.into_any()
                     }
                     _ => {
                         let search = location.search.get_untracked();
@@ -75,9 +76,11 @@ fn parse_query(search: &str) -> TaskQuery {
 }
 
 /// The board: the new-task form, the filters and the list, live in the browser. `listing` is the first
-/// page as the server read it (or why it could not); `search` the URL's query it was read for.
+/// page as the server read it (or why it could not); `search` the URL's query it was read for; `user`
+/// whose board it is.
 #[island]
-fn Board(listing: FromServer<Result<TaskListing, String>>, search: String) -> impl IntoView {
+fn Board(listing: FromServer<Result<TaskListing, String>>, search: String, user: String) -> impl IntoView {
+    crate::client::token::expect_user(&user);
     let notices = Notices::new();
     provide_context(notices);
     let state = ListState::new(parse_query(&search), notices);
@@ -86,6 +89,8 @@ fn Board(listing: FromServer<Result<TaskListing, String>>, search: String) -> im
         Ok(page) => state.load(page),
         Err(message) => state.failure.set(Some(message)),
     }
+    // Changes made in other tabs and on other devices, as they happen.
+    leptos::task::spawn_local(crate::client::live::follow(move |news| state.hear(news)));
     // Back and Forward move between views of the board without leaving the page.
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
         state.show(parse_query(&window().location().search().unwrap_or_default()));
@@ -94,6 +99,10 @@ fn Board(listing: FromServer<Result<TaskListing, String>>, search: String) -> im
     view! {
         <section class="board" aria-labelledby="board-title" on:click=move |event| follow_board_link(state, event)>
             <h1 id="board-title" class="board-title">"Your tasks"</h1>
+            // `hidden` rather than `<Show>`: one attribute to update, no second view in the bundle.
+            <p class="notice live-down" role="status" data-testid="live-down" hidden=move || !state.live_down.get()>
+                "Offline: reconnecting… Changes made elsewhere will show up when the connection is back."
+            </p>
             <NewTaskForm />
             <Toolbar />
             {move || match state.failure.get() {

@@ -1,18 +1,26 @@
 //! The list page's state: the loaded tasks and counts, and every change to them, applied at once on
-//! screen (optimistically) and rolled back with a visible error when the server refuses.
+//! screen (optimistically) and rolled back with a visible error when the server refuses. Changes made
+//! elsewhere (another tab or device) arrive from the live stream and bring the view up to date.
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use leptos::{prelude::*, task::spawn_local};
-use ticklist::model::{NewTask, StatusFilter, Task, TaskPatch, TaskQuery, normalize_tag};
+use ticklist::model::{
+    ChangeEvent, ChangeKind, LIMIT_MAX, NewTask, StatusFilter, Task, TaskPatch, TaskQuery, normalize_tag,
+};
 
 use super::draft::{Draft, NEW_TASK_KEY, edit_key};
 use super::notices::Notices;
-use crate::client::{ClientError, rest};
-use crate::server_fns::{TaskListing, clear_completed, list_tasks, set_all_completed};
+use crate::client::{ClientError, fn_failed, live::Live, rest, token};
+use crate::server_fns::{FnError, TaskListing, clear_completed, list_tasks, set_all_completed};
 
 /// How long a deleted task can be brought back before it is really deleted.
 pub const UNDO_WINDOW: Duration = Duration::from_secs(5);
+/// Changes from elsewhere arriving within this time are caught up with one read of the list.
+const CATCH_UP_DELAY: Duration = Duration::from_millis(100);
+/// How long the live stream may be down before the page says so (it reconnects every time a token
+/// expires, which should go unnoticed).
+const DOWN_NOTICE_DELAY: Duration = Duration::from_secs(3);
 
 /// A task whose deletion waits out the undo window: hidden, and no longer counted, but still on the server.
 #[derive(Clone, Copy)]
@@ -43,6 +51,19 @@ pub struct ListState {
     next_temp_id: StoredValue<i64>,
     /// Tasks whose edit is on its way to the server.
     saving: StoredValue<Vec<i64>>,
+    /// Tasks open in the editor: changes from elsewhere do not replace them under the user's hands.
+    editing: StoredValue<Vec<i64>>,
+    /// Tasks open in the editor that were changed (or deleted) elsewhere meanwhile.
+    pub changed_elsewhere: RwSignal<Vec<i64>>,
+    /// Writes of this page on their way to the server: catching up waits for them, so that a read
+    /// of the list never overtakes the page's own changes.
+    writes: StoredValue<u32>,
+    /// A catch-up is due (scheduled, or waiting for the writes).
+    catch_up_due: StoredValue<bool>,
+    /// Whether the live stream is open now.
+    connected: StoredValue<bool>,
+    /// The live stream has been down for a while (shown as "reconnecting").
+    pub live_down: RwSignal<bool>,
 }
 
 impl ListState {
@@ -62,6 +83,12 @@ impl ListState {
             deleting: RwSignal::new(Vec::new()),
             next_temp_id: StoredValue::new(-1),
             saving: StoredValue::new(Vec::new()),
+            editing: StoredValue::new(Vec::new()),
+            changed_elsewhere: RwSignal::new(Vec::new()),
+            writes: StoredValue::new(0),
+            catch_up_due: StoredValue::new(false),
+            connected: StoredValue::new(true),
+            live_down: RwSignal::new(false),
         }
     }
 
@@ -74,12 +101,142 @@ impl ListState {
             remaining = remaining.saturating_sub(u64::from(!pending.completed));
             total = total.saturating_sub(u64::from(listing.tasks.iter().any(|task| task.id == pending.id)));
         }
+        let tasks = self.keep_local(listing.tasks);
         // First: rows are keyed by the day too (overdue marks), and made when the tasks change.
         self.today.set(listing.today);
-        self.tasks.set(listing.tasks);
+        self.tasks.set(tasks);
         self.total.set(total);
         self.remaining.set(remaining);
         self.all.set(all);
+    }
+
+    /// A page read from the server, with what only this page knows kept: tasks still being created
+    /// (on top), and tasks open in the editor as they were when editing began (marked when the
+    /// server's version differs).
+    fn keep_local(&self, mut fresh: Vec<Task>) -> Vec<Task> {
+        let local = self.tasks.get_untracked();
+        for id in self.editing.get_value() {
+            let Some(mine) = local.iter().find(|task| task.id == id) else { continue };
+            match fresh.iter_mut().find(|task| task.id == id) {
+                Some(theirs) if theirs.updated_at == mine.updated_at => {}
+                Some(theirs) => {
+                    *theirs = mine.clone();
+                    self.mark_changed_elsewhere(id);
+                }
+                None => {
+                    let at = local.iter().position(|task| task.id == id).unwrap_or(0).min(fresh.len());
+                    fresh.insert(at, mine.clone());
+                    self.mark_changed_elsewhere(id);
+                }
+            }
+        }
+        let creating = local.into_iter().filter(|task| task.id < 0);
+        creating.chain(fresh).collect()
+    }
+
+    fn mark_changed_elsewhere(&self, id: i64) {
+        if !self.changed_elsewhere.with_untracked(|ids| ids.contains(&id)) {
+            self.changed_elsewhere.update(|ids| ids.push(id));
+        }
+    }
+
+    /// The editor of a task opened.
+    pub fn begin_edit(&self, id: i64) {
+        self.editing.update_value(|ids| ids.push(id));
+    }
+
+    /// The editor of a task closed; if the task changed elsewhere meanwhile, the view catches up.
+    pub fn end_edit(&self, id: i64) {
+        self.editing.update_value(|ids| ids.retain(|editing| *editing != id));
+        if self.changed_elsewhere.with_untracked(|ids| ids.contains(&id)) {
+            self.changed_elsewhere.update(|ids| ids.retain(|changed| *changed != id));
+            self.catch_up();
+        }
+    }
+
+    /// News from the live stream.
+    pub fn hear(&self, news: Live) {
+        match news {
+            Live::Connected { resumed } => {
+                self.connected.set_value(true);
+                self.live_down.set(false);
+                // A new stream does not replay what happened before it: read the list once.
+                if !resumed {
+                    self.catch_up();
+                }
+            }
+            Live::Disconnected => {
+                self.connected.set_value(false);
+                let state = *self;
+                set_timeout(
+                    move || {
+                        if !state.connected.get_value() {
+                            state.live_down.set(true);
+                        }
+                    },
+                    DOWN_NOTICE_DELAY,
+                );
+            }
+            Live::Change(change) => {
+                if !self.already_shows(&change) {
+                    self.catch_up();
+                }
+            }
+        }
+    }
+
+    /// Whether the page shows a change already (it made it itself, and the server's answer is in).
+    fn already_shows(&self, change: &ChangeEvent) -> bool {
+        match (change.kind, &change.task, change.id) {
+            (ChangeKind::Created | ChangeKind::Updated, Some(task), _) => self
+                .find(task.id)
+                .is_some_and(|shown| shown.updated_at == task.updated_at && shown.completed == task.completed),
+            (ChangeKind::Deleted, _, Some(id)) => {
+                self.deleting.with_untracked(|pending| pending.iter().any(|p| p.id == id))
+            }
+            _ => false,
+        }
+    }
+
+    /// Brings the view up to date with the server soon: once for a burst of changes, and only after
+    /// this page's own writes have been answered.
+    fn catch_up(&self) {
+        if self.catch_up_due.get_value() {
+            return;
+        }
+        self.catch_up_due.set_value(true);
+        let state = *self;
+        set_timeout(
+            move || {
+                if state.writes.get_value() == 0 {
+                    state.catch_up_now();
+                }
+            },
+            CATCH_UP_DELAY,
+        );
+    }
+
+    fn catch_up_now(&self) {
+        self.catch_up_due.set_value(false);
+        // As many tasks as are shown now: "Load more" pages stay loaded.
+        let shown = self.tasks.with_untracked(|tasks| tasks.iter().filter(|t| t.id > 0).count());
+        let mut query = self.query.get_untracked();
+        query.limit = query.limit.max(u32::try_from(shown).unwrap_or(LIMIT_MAX)).min(LIMIT_MAX);
+        self.read(query);
+    }
+
+    /// Runs one of the page's writes; a catch-up that came due meanwhile runs after it. (Boxed: one
+    /// copy of this in the bundle, not one per kind of write.)
+    fn write(&self, work: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
+        self.writes.update_value(|n| *n += 1);
+        let state = *self;
+        spawn_local(async move {
+            work.await;
+            state.writes.update_value(|n| *n -= 1);
+            if state.writes.get_value() == 0 && state.catch_up_due.get_value() {
+                state.catch_up_now();
+            }
+        });
     }
 
     /// Shows another view of the list and records it in the browser's history (and so in the URL).
@@ -102,18 +259,31 @@ impl ListState {
 
     /// Reads the current view from the server; meanwhile the list shown so far stays (marked busy).
     pub fn fetch(&self) {
+        self.read(self.query.get_untracked());
+    }
+
+    fn read(&self, query: TaskQuery) {
         let read = self.reads.get_value() + 1;
         self.reads.set_value(read);
         self.loading.set(true);
-        let query = self.query.get_untracked().to_query_string();
+        let query = query.to_query_string();
         let state = *self;
         spawn_local(async move {
-            let result = list_tasks(query).await;
+            let result = match list_tasks(query.clone()).await {
+                // Refused although the session may live (say, a signing key the server has yet to
+                // fetch): once more with a fresh token.
+                Err(FnError::Unauthorized) if token::refresh().await.is_ok() => list_tasks(query).await,
+                result => result,
+            };
+            let result = match result {
+                Ok(page) => Ok(page),
+                Err(error) => Err(fn_failed(error).await),
+            };
             if state.reads.get_value() != read {
                 return; // a newer view was asked for meanwhile
             }
             state.loading.set(false);
-            match result.map_err(ClientError::from) {
+            match result {
                 Ok(page) => {
                     state.load(page);
                     // Only when there was one: setting it makes the list below it anew.
@@ -176,7 +346,7 @@ impl ListState {
         self.tasks.update(|tasks| tasks.insert(0, placeholder));
         self.adjust_counts(1, 1);
         let state = *self;
-        spawn_local(async move {
+        self.write(Box::pin(async move {
             match rest::create(&input).await {
                 Ok(task) => state.replace(temp_id, task),
                 Err(error) => {
@@ -189,7 +359,7 @@ impl ListState {
                     state.notices.failed(error);
                 }
             }
-        });
+        }));
     }
 
     fn adjust_counts(&self, all: i64, remaining: i64) {
@@ -206,7 +376,7 @@ impl ListState {
         self.replace(id, Task { completed, ..before.clone() });
         self.adjust_counts(0, if completed { -1 } else { 1 });
         let state = *self;
-        spawn_local(async move {
+        self.write(Box::pin(async move {
             match rest::set_completed(id, completed).await {
                 Ok(task) => state.replace(id, task),
                 Err(error) => {
@@ -215,7 +385,7 @@ impl ListState {
                     state.notices.failed(error);
                 }
             }
-        });
+        }));
     }
 
     /// Saves an edit (the draft kept under [`edit_key`] until the server has it). The row shows
@@ -227,7 +397,7 @@ impl ListState {
         // A new `updated_at` gives the row a new key, so that it shows the preview.
         self.replace(id, Task { updated_at: chrono::Utc::now(), ..preview });
         let state = *self;
-        spawn_local(async move {
+        self.write(Box::pin(async move {
             let result = rest::update(id, &patch).await;
             state.saving.update_value(|ids| ids.retain(|saving| *saving != id));
             match result {
@@ -240,7 +410,7 @@ impl ListState {
                     state.notices.failed(error);
                 }
             }
-        });
+        }));
     }
 
     /// Whether an edit of the task is on its way to the server (its draft is kept meanwhile, but is
@@ -274,7 +444,7 @@ impl ListState {
                 if undone.load(std::sync::atomic::Ordering::SeqCst) {
                     return;
                 }
-                spawn_local(async move {
+                state.write(Box::pin(async move {
                     let result = rest::delete(id).await;
                     state.deleting.update(|pending| pending.retain(|p| p.id != id));
                     match result {
@@ -284,7 +454,7 @@ impl ListState {
                             state.notices.failed(error);
                         }
                     }
-                });
+                }));
             },
             UNDO_WINDOW,
         );
@@ -302,7 +472,7 @@ impl ListState {
                     let known: Vec<i64> = tasks.iter().map(|t| t.id).collect();
                     tasks.extend(page.tasks.into_iter().filter(|t| !known.contains(&t.id)));
                 }),
-                Err(error) => state.notices.failed(error.into()),
+                Err(error) => state.notices.failed(fn_failed(error).await),
             }
             state.loading_more.set(false);
         });
@@ -314,15 +484,15 @@ impl ListState {
         let before = self.tasks.get_untracked();
         self.tasks.update(|tasks| tasks.iter_mut().for_each(|t| t.completed = completed));
         let state = *self;
-        spawn_local(async move {
+        self.write(Box::pin(async move {
             match set_all_completed(completed).await {
                 Ok(_) => state.fetch(),
                 Err(error) => {
                     state.tasks.set(before);
-                    state.notices.failed(error.into());
+                    state.notices.failed(fn_failed(error).await);
                 }
             }
-        });
+        }));
     }
 
     /// Deletes every completed task; then reloads.
@@ -330,14 +500,14 @@ impl ListState {
         let before = self.tasks.get_untracked();
         self.tasks.update(|tasks| tasks.retain(|t| !t.completed));
         let state = *self;
-        spawn_local(async move {
+        self.write(Box::pin(async move {
             match clear_completed().await {
                 Ok(_) => state.fetch(),
                 Err(error) => {
                     state.tasks.set(before);
-                    state.notices.failed(error.into());
+                    state.notices.failed(fn_failed(error).await);
                 }
             }
-        });
+        }));
     }
 }

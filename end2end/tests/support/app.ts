@@ -14,16 +14,22 @@ export async function hydrated(page: Page): Promise<void> {
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
 
-/** The cached access token as the app stores it (`null` when there is none). */
+/** The access token the app has cached (`null` when there is none), with the claims the app reads. */
 export interface CachedToken {
   token: string;
+  /** `sub`: the user the token speaks for. */
   user_id: string;
-  refresh_at: number;
+  /** `exp`, in Unix seconds. */
+  exp: number;
 }
 
+/** The app keeps the JWT itself, as a JSON string. */
 export async function cachedToken(page: Page): Promise<CachedToken | null> {
   const raw = await page.evaluate((key) => window.sessionStorage.getItem(key), TOKEN_KEY);
-  return raw ? (JSON.parse(raw) as CachedToken) : null;
+  if (!raw) return null;
+  const token = JSON.parse(raw) as string;
+  const { sub, exp } = jwtClaims(token);
+  return { token, user_id: sub, exp };
 }
 
 /** The claims of a JWT (no signature check: the server's business). */

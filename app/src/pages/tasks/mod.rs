@@ -80,7 +80,6 @@ fn parse_query(search: &str) -> TaskQuery {
 /// whose board it is.
 #[island]
 fn Board(listing: FromServer<Result<TaskListing, String>>, search: String, user: String) -> impl IntoView {
-    crate::client::token::expect_user(&user);
     let notices = Notices::new();
     provide_context(notices);
     let state = ListState::new(parse_query(&search), notices);
@@ -89,8 +88,12 @@ fn Board(listing: FromServer<Result<TaskListing, String>>, search: String, user:
         Ok(page) => state.load(page),
         Err(message) => state.failure.set(Some(message)),
     }
-    // Changes made in other tabs and on other devices, as they happen.
-    leptos::task::spawn_local(crate::client::live::follow(move |news| state.hear(news)));
+    // In the browser only (an effect), once: no token cached for someone else is ever sent, then
+    // changes made in other tabs and on other devices arrive as they happen.
+    Effect::new(move |_| {
+        crate::client::token::expect_user(&user);
+        leptos::task::spawn_local(crate::client::live::follow(move |news| state.hear(news)));
+    });
     // Back and Forward move between views of the board without leaving the page.
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
         state.show(parse_query(&window().location().search().unwrap_or_default()));

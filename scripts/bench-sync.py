@@ -6,9 +6,12 @@ per open stream, then makes EVENTS task changes (round robin over the users, one
 how long each change takes to reach every stream of its user (from sending the request to reading the
 event) and the server's CPU time per delivered event. Prints one line:
 
-  bench sync streams=<n> events=<n> kb_per_stream=<n> delay_p50_ms=<n> delay_p99_ms=<n> cpu_us_per_delivery=<n>
+  bench <label> streams=<n> events=<n> kb_per_stream=<n> delay_p50_ms=<n> delay_p99_ms=<n> cpu_us_per_delivery=<n>
 
-Arguments: <base url> <server pid> <ticklist binary> <streams> <events>. Standard library only.
+Arguments: <base url> <server pid> <ticklist binary> <streams> <events> [<write base url> <label>].
+With a write base (a second instance on the same PostgreSQL), the changes are made there and travel to
+the streams' instance through LISTEN/NOTIFY; the label is then `sync_cross_instance` (default `sync`).
+Standard library only.
 """
 import asyncio
 import json
@@ -91,7 +94,9 @@ def percentile(values, p):
 
 async def main():
     base, pid, binary, streams_total, events = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-    url = urlparse(base)
+    write_base = sys.argv[6] if len(sys.argv) > 6 else base
+    label = sys.argv[7] if len(sys.argv) > 7 else "sync"
+    url, write_url = urlparse(base), urlparse(write_base)
     host, port = url.hostname, url.port
     users = [f"bench-sync-{i}" for i in range((streams_total + PER_USER - 1) // PER_USER)]
     tokens = {user: subprocess.run([binary, "token", user], capture_output=True, text=True, check=True).stdout.strip() for user in users}
@@ -112,7 +117,7 @@ async def main():
         user = users[n % len(users)]
         title = f"sync {n}"
         sent = time.monotonic()
-        await create(host, port, user, tokens[user], title)
+        await create(write_url.hostname, write_url.port, user, tokens[user], title)
         deadline = time.monotonic() + 10
         while not all(title in s.arrivals for s in streams[user]):
             if time.monotonic() > deadline:
@@ -124,7 +129,7 @@ async def main():
     for task in followers:
         task.cancel()
     print(
-        f"bench sync streams={streams_total} events={events} kb_per_stream={kb_per_stream:.1f} "
+        f"bench {label} streams={streams_total} events={events} kb_per_stream={kb_per_stream:.1f} "
         f"delay_p50_ms={percentile(delays, 50):.2f} delay_p99_ms={percentile(delays, 99):.2f} "
         f"cpu_us_per_delivery={cpu_used / deliveries * 1e6:.1f}"
     )

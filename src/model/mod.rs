@@ -17,6 +17,15 @@ pub use problem::{AuthErrorBody, FieldError, Problem};
 pub use query::{Order, PARAMETERS_MAX, QUERY_MAX_BYTES, SortKey, StatusFilter, TaskQuery};
 pub use task::{Priority, Task};
 
+/// Longest name of a user, in characters. Better Auth leaves it unbounded; Ticklist bounds it, as every
+/// field travels in each JWT and a token larger than the verifier accepts would lock its user out.
+pub const NAME_MAX: usize = 128;
+/// Longest email address (RFC 5321's path limit).
+pub const EMAIL_MAX: usize = 254;
+/// Shortest password, in characters (Better Auth's default).
+pub const PASSWORD_MIN: usize = 8;
+/// Longest password, in characters (Better Auth's default); longer ones are refused before hashing.
+pub const PASSWORD_MAX: usize = 128;
 /// Largest number of characters in a title.
 pub const TITLE_MAX: usize = 200;
 /// Largest number of characters in a description.

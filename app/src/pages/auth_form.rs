@@ -4,6 +4,7 @@
 //! needed for them; the board fetches its first token with the session cookie.
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use ticklist::model::{PASSWORD_MAX, PASSWORD_MIN};
 
 /// Which form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,11 +109,11 @@ fn AuthForm(mode: Mode, next: String, email: String, failure: Option<Failure>, e
                 </div>
                 <div class="field">
                     <label for="password">"Password"</label>
-                    <input id="password" name="password" type="password" required minlength="8" maxlength="128"
+                    <input id="password" name="password" type="password" required minlength=PASSWORD_MIN maxlength=PASSWORD_MAX
                         autocomplete=if mode == Mode::SignUp { "new-password" } else { "current-password" }
                         aria-describedby=if mode == Mode::SignUp { "password-error password-hint" } else { "password-error" }
                         aria-invalid=invalid("password") />
-                    {(mode == Mode::SignUp).then(|| view! { <p id="password-hint" class="hint">"At least 8 characters."</p> })}
+                    {(mode == Mode::SignUp).then(|| view! { <p id="password-hint" class="hint">{format!("At least {PASSWORD_MIN} characters.")}</p> })}
                     <p id="password-error" class="field-error" aria-live="polite">{field_error("password")}</p>
                 </div>
                 {(mode == Mode::SignIn).then(|| view! {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use ticklist::model::{PASSWORD_MAX, PASSWORD_MIN};
 
 use super::account::messages;
 
@@ -23,9 +24,9 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <div class="field">
                         <label for="new-password">"New password"</label>
                         <input id="new-password" name="newPassword" type="password" autocomplete="new-password"
-                            required minlength="8" maxlength="128" aria-describedby="new-password-hint password-error"
+                            required minlength=PASSWORD_MIN maxlength=PASSWORD_MAX aria-describedby="new-password-hint password-error"
                             aria-invalid=error.is_some().to_string() />
-                        <p id="new-password-hint" class="hint">"At least 8 characters."</p>
+                        <p id="new-password-hint" class="hint">{format!("At least {PASSWORD_MIN} characters.")}</p>
                         <p id="password-error" class="field-error" role="alert">{error}</p>
                     </div>
                     <button class="button button-wide" type="submit">"Set new password"</button>

@@ -129,17 +129,24 @@ mod server {
         })
     }
 
+    /// A list query that does not parse: 400 with every bad parameter, as REST answers it.
+    pub fn invalid_query(errors: Vec<ticklist::model::FieldError>) -> FnError {
+        fail(FnError::from(AppError::BadRequest("invalid query parameters".into(), errors).report()))
+    }
+
     /// A task service error as the problem REST answers for it (logged the same way too).
     pub fn task_error(error: TaskError) -> FnError {
         fail(FnError::from(AppError::from(error).report()))
     }
 }
 
-/// A page of the caller's tasks for a list query string (as in the URL).
+/// A page of the caller's tasks for a list query string (as in the URL). A query that does not parse
+/// is refused with 400 and every bad parameter, as REST refuses it.
 #[server(prefix = "/api/fn", client = BearerClient, output = JsonAnswer)]
 pub async fn list_tasks(query: String) -> Result<TaskListing, FnError> {
     let (state, user_id) = server::caller().await?;
-    server::listing(&state, &user_id, &TaskQuery::parse(&query).unwrap_or_default()).await
+    let query = TaskQuery::parse(&query).map_err(server::invalid_query)?;
+    server::listing(&state, &user_id, &query).await
 }
 
 /// The first page of `viewer`'s board for `query`. While a page renders on the server the viewer is

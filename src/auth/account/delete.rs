@@ -22,7 +22,7 @@ pub async fn delete_account(state: &AppState, signed_in: &SignedIn, password: Op
     match password {
         Some(password) => {
             let stored = state.store.credential_password(&user.id).await?;
-            if password.chars().count() > crate::auth::session::password::MAX_LENGTH
+            if password.chars().count() > crate::model::PASSWORD_MAX
                 || !state.auth.hashes.verify(password, stored).await?
             {
                 return Err(AuthError::invalid_password());

@@ -17,7 +17,7 @@ use crate::auth::AuthError;
 use crate::auth::client::ClientAddr;
 use crate::auth::ids::{generate_id, generate_id_of};
 use crate::auth::routes::{body, session_cookies, with_cookies};
-use crate::auth::session::{self, ClientMeta, password};
+use crate::auth::session::{self, ClientMeta};
 use crate::db::{SessionRow, VerificationRow};
 
 /// How long a reset link works.
@@ -39,7 +39,7 @@ pub async fn change_password(
     meta: &ClientMeta,
 ) -> Result<Option<SessionRow>, AuthError> {
     session::check_new_password(&new_password)?;
-    if current.chars().count() > password::MAX_LENGTH {
+    if current.chars().count() > crate::model::PASSWORD_MAX {
         return Err(AuthError::password_too_long());
     }
     let user = &signed_in.user;

@@ -89,10 +89,10 @@ pub(crate) async fn new_session(
 /// The length rule for a new password: 8 to 128 characters.
 pub fn check_new_password(password: &str) -> Result<(), AuthError> {
     let length = password.chars().count();
-    if length < password::MIN_LENGTH {
+    if length < crate::model::PASSWORD_MIN {
         return Err(AuthError::new(axum::http::StatusCode::BAD_REQUEST, "Password too short", "PASSWORD_TOO_SHORT"));
     }
-    if length > password::MAX_LENGTH {
+    if length > crate::model::PASSWORD_MAX {
         return Err(AuthError::password_too_long());
     }
     Ok(())
@@ -148,7 +148,7 @@ pub async fn sign_in(
     meta: &ClientMeta,
 ) -> Result<(SessionRow, UserRow), AuthError> {
     // Longer than any password can be: refused before any hashing work.
-    if password.chars().count() > password::MAX_LENGTH {
+    if password.chars().count() > crate::model::PASSWORD_MAX {
         return Err(AuthError::invalid_credentials());
     }
     let email = email.to_lowercase();

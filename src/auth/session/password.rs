@@ -10,10 +10,6 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::auth::constant_time_eq;
 
-/// Shortest and longest password Better Auth accepts.
-pub const MIN_LENGTH: usize = 8;
-pub const MAX_LENGTH: usize = 128;
-
 fn derive(password: &str, salt_hex: &str) -> [u8; 64] {
     let params = scrypt::Params::new(14, 16, 1, 64).expect("valid scrypt parameters");
     let normalized: String = password.nfkc().collect();

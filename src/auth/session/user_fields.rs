@@ -3,10 +3,7 @@
 //! field travels in each JWT and a token larger than the verifier accepts would lock its user out.
 use super::super::AuthError;
 
-/// Longest name, in characters.
-pub const NAME_MAX: usize = 128;
-/// Longest email address (RFC 5321's path limit).
-pub const EMAIL_MAX: usize = 254;
+pub use crate::model::{EMAIL_MAX, NAME_MAX};
 /// Longest image URL, in bytes.
 pub const IMAGE_MAX: usize = 2048;
 

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
+use ticklist::model::{NAME_MAX, PASSWORD_MAX, PASSWORD_MIN};
 
 /// What the page shows, read from the database while it renders.
 #[derive(Debug, Clone)]
@@ -193,7 +194,7 @@ fn Profile(name: String, email: String, email_verified: bool, error: Option<&'st
             <form method="post" action="/account/name">
                 <div class="field">
                     <label for="account-name">"Name"</label>
-                    <input id="account-name" name="name" type="text" autocomplete="name" required maxlength="128"
+                    <input id="account-name" name="name" type="text" autocomplete="name" required maxlength=NAME_MAX
                         value=name aria-describedby="profile-error" />
                 </div>
                 <button class="button" type="submit">"Save name"</button>
@@ -247,13 +248,13 @@ fn ChangePassword(error: Option<&'static str>) -> impl IntoView {
                 <div class="field">
                     <label for="current-password">"Current password"</label>
                     <input id="current-password" name="currentPassword" type="password" autocomplete="current-password"
-                        required maxlength="128" aria-describedby="password-error" />
+                        required maxlength=PASSWORD_MAX aria-describedby="password-error" />
                 </div>
                 <div class="field">
                     <label for="new-password">"New password"</label>
                     <input id="new-password" name="newPassword" type="password" autocomplete="new-password" required
-                        minlength="8" maxlength="128" aria-describedby="new-password-hint password-error" />
-                    <p id="new-password-hint" class="hint">"At least 8 characters."</p>
+                        minlength=PASSWORD_MIN maxlength=PASSWORD_MAX aria-describedby="new-password-hint password-error" />
+                    <p id="new-password-hint" class="hint">{format!("At least {PASSWORD_MIN} characters.")}</p>
                 </div>
                 <label class="checkbox">
                     <input type="checkbox" name="revokeOtherSessions" value="true" checked=true />
@@ -326,7 +327,7 @@ fn DeleteAccount(error: Option<&'static str>) -> impl IntoView {
                 <div class="field">
                     <label for="delete-password">"Your password"</label>
                     <input id="delete-password" name="password" type="password" autocomplete="current-password"
-                        required maxlength="128" aria-describedby="delete-warning delete-error" />
+                        required maxlength=PASSWORD_MAX aria-describedby="delete-warning delete-error" />
                 </div>
                 <FormError id="delete-error" error />
                 <button class="button button-quiet button-danger" type="submit">"Delete my account and tasks"</button>

@@ -1,11 +1,12 @@
 //! One task in the list: toggle, edit in place (double-click or Edit; Enter saves, Escape cancels),
 //! delete (with undo). Overdue and due-today tasks are marked in words, not only in colour.
 use leptos::{either::Either, ev::KeyboardEvent, html, prelude::*};
-use ticklist::model::{Priority, Task, TaskQuery};
+use ticklist::model::{DESCRIPTION_MAX, Priority, TITLE_MAX, Task, TaskQuery};
 
 use super::draft::{Draft, edit_key, field};
 use super::state::ListState;
 use super::toolbar::href;
+use crate::components::priority_options::PriorityOptions;
 
 /// The row of one task. Rows are keyed by the task's id, `updated_at` and completion (see
 /// [`super::TaskList`]): any change to the task makes a new row, so what a row shows is plain values,
@@ -88,15 +89,13 @@ pub fn TaskItem(task: Task) -> impl IntoView {
                     "This task was changed elsewhere. Save keeps your version; Cancel shows the other one."
                 </p>
                 <label class="visually-hidden" for=format!("edit-title-{id}")>"Title"</label>
-                <input id=format!("edit-title-{id}") class="edit-title" type="text" maxlength="200" node_ref=title_input
+                <input id=format!("edit-title-{id}") class="edit-title" type="text" maxlength=TITLE_MAX node_ref=title_input
                     data-testid="edit-title" prop:value=edit_title on:input=on_title />
                 <div class="task-edit-grid">
-                    <label>"Description"<textarea rows="2" maxlength="1000" data-testid="edit-description" prop:value=edit_description on:input=on_description></textarea></label>
+                    <label>"Description"<textarea rows="2" maxlength=DESCRIPTION_MAX data-testid="edit-description" prop:value=edit_description on:input=on_description></textarea></label>
                     <label>"Priority"
                         <select data-testid="edit-priority" prop:value=edit_priority on:change=on_priority>
-                            <option value="low">"Low"</option>
-                            <option value="medium">"Medium"</option>
-                            <option value="high">"High"</option>
+                            <PriorityOptions />
                         </select>
                     </label>
                     <label>"Due date"<input type="date" data-testid="edit-due" prop:value=edit_due on:input=on_due /></label>

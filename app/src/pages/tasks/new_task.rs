@@ -2,10 +2,11 @@
 //! form (posts to `/tasks/new` without JavaScript); hydrated, it adds the task at once and keeps what
 //! was typed in session storage until the server has it.
 use leptos::{ev::SubmitEvent, prelude::*};
-use ticklist::model::NewTask;
+use ticklist::model::{DESCRIPTION_MAX, NewTask, TITLE_MAX};
 
 use super::draft::{Draft, NEW_TASK_KEY, field};
 use super::state::ListState;
+use crate::components::priority_options::PriorityOptions;
 
 #[component]
 pub fn NewTaskForm() -> impl IntoView {
@@ -68,7 +69,7 @@ pub fn NewTaskForm() -> impl IntoView {
             <div class="new-task-row">
                 <label for="new-title" class="visually-hidden">"New task"</label>
                 <input id="new-title" name="title" class="new-title" type="text" placeholder="What needs doing?"
-                    autocomplete="off" maxlength="200" required node_ref=title_input data-testid="new-title"
+                    autocomplete="off" maxlength=TITLE_MAX required node_ref=title_input data-testid="new-title"
                     prop:value=title on:input=on_title aria-describedby="new-task-error" />
                 <button class="button" type="submit" data-testid="add-task">"Add"</button>
             </div>
@@ -79,16 +80,13 @@ pub fn NewTaskForm() -> impl IntoView {
                 <div class="new-task-grid">
                     <div class="field field-wide">
                         <label for="new-description">"Description"</label>
-                        <textarea id="new-description" name="description" rows="2" maxlength="1000" data-testid="new-description"
+                        <textarea id="new-description" name="description" rows="2" maxlength=DESCRIPTION_MAX data-testid="new-description"
                             prop:value=description on:input=on_description></textarea>
                     </div>
                     <div class="field">
                         <label for="new-priority">"Priority"</label>
                         <select id="new-priority" name="priority" data-testid="new-priority" prop:value=priority on:change=on_priority>
-                            <option value="">"Medium (default)"</option>
-                            <option value="low">"Low"</option>
-                            <option value="medium">"Medium"</option>
-                            <option value="high">"High"</option>
+                            <PriorityOptions blank="Medium (default)" />
                         </select>
                     </div>
                     <div class="field">

@@ -5,6 +5,7 @@ use leptos::{ev::SubmitEvent, prelude::*};
 use ticklist::model::{Order, Priority, SortKey, StatusFilter, TaskQuery};
 
 use super::state::ListState;
+use crate::components::priority_options::PriorityOptions;
 
 /// `/?<query>` for a query (defaults left out).
 pub fn href(query: &TaskQuery) -> String {
@@ -63,10 +64,7 @@ pub fn Toolbar() -> impl IntoView {
                 <div class="field">
                     <label for="priority-filter">"Priority"</label>
                     <select id="priority-filter" name="priority" data-testid="priority-filter" prop:value=priority_value on:change=on_priority>
-                        <option value="">"Any"</option>
-                        <option value="high">"High"</option>
-                        <option value="medium">"Medium"</option>
-                        <option value="low">"Low"</option>
+                        <PriorityOptions blank="Any" />
                     </select>
                 </div>
                 <div class="field">

@@ -6,7 +6,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{DESCRIPTION_MAX, FieldError, Priority, TAG_MAX, TAGS_MAX, TITLE_MAX, Task};
 
-/// `POST /api/{user_id}/tasks` body.
+/// `POST /api/{user_id}/tasks` body. Kept apart from [`TaskReplace`], which has the same fields and
+/// `completed`: a task is created open, and a `completed` sent here is refused as an unknown field
+/// (the contract's rule), which one shared type could not express.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -160,7 +160,7 @@ impl Store {
     /// records the deletion (see `deletions`). Whether the user existed.
     pub async fn delete_user(&self, user_id: &str) -> Result<bool, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.feed).await?;
             // Tasks have no foreign key to `user` (users may live elsewhere in external mode).
             for table in ["task_tag", "task", "task_count"] {
                 sqlx::query(&format!("delete from {table} where user_id = $1")).bind(user_id).execute(&mut *tx).await?;

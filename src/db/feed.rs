@@ -32,13 +32,16 @@ pub enum FeedMessage {
 #[derive(Debug)]
 pub struct Feed {
     sender: broadcast::Sender<FeedMessage>,
-    /// Held across an SQLite commit and its publication, so events leave in commit order.
-    pub(crate) commit_order: tokio::sync::Mutex<()>,
+    /// SQLite's write gate: a write transaction of this process holds it from `BEGIN IMMEDIATE` to
+    /// its commit and the event's publication. Writers queue here in order (a fair async lock)
+    /// instead of each sleeping in SQLite's busy handler and retrying, which made a long tail
+    /// (hundreds of ms) under load; and events leave in commit order.
+    pub(crate) write_gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Default for Feed {
     fn default() -> Self {
-        Self { sender: broadcast::channel(CAPACITY).0, commit_order: tokio::sync::Mutex::new(()) }
+        Self { sender: broadcast::channel(CAPACITY).0, write_gate: Arc::new(tokio::sync::Mutex::new(())) }
     }
 }
 

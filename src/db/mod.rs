@@ -141,8 +141,8 @@ pub(crate) trait Dialect {
     /// ordered subquery in its order; the store tests check it for every sort.
     const PAGE_AS_JSON: &'static str;
     /// Starts a transaction that holds the write lock from its first statement, so concurrent
-    /// read-modify-write transactions queue instead of failing.
-    async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>, sqlx::Error>;
+    /// read-modify-write transactions queue instead of failing (on SQLite, at `feed`'s write gate).
+    async fn begin_write(&self, feed: &Feed) -> Result<WriteTx<Self::Db>, sqlx::Error>;
     /// A timestamp as this backend stores it. On SQLite that is the text Better Auth writes
     /// (`2026-11-24T00:34:20.205Z`), which also sorts correctly as text.
     fn time(&self, at: DateTime<Utc>) -> Self::Time;
@@ -151,11 +151,37 @@ pub(crate) trait Dialect {
     /// `feed` right after the commit, in commit order.
     async fn commit_change(
         &self,
-        tx: Transaction<'static, Self::Db>,
+        tx: WriteTx<Self::Db>,
         feed: &Feed,
         user_id: &str,
         event: ChangeEvent,
     ) -> Result<(), sqlx::Error>;
+}
+
+/// A write transaction (from [`Dialect::begin_write`]), used like the connection it runs on; on
+/// SQLite it holds the write gate until it is committed or dropped.
+pub(crate) struct WriteTx<DB: sqlx::Database> {
+    tx: Transaction<'static, DB>,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl<DB: sqlx::Database> WriteTx<DB> {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for WriteTx<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        &self.tx
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        &mut self.tx
+    }
 }
 
 impl Dialect for SqlitePool {
@@ -170,21 +196,22 @@ impl Dialect for SqlitePool {
         'priority', case priority when 0 then 'low' when 2 then 'high' else 'medium' end, \
         'due_date', due_date, 'tags', json(tags), 'created_at', created_at, 'updated_at', updated_at))), '[]') \
         from ({page})";
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self, feed: &Feed) -> Result<WriteTx<Sqlite>, sqlx::Error> {
+        let gate = feed.write_gate.clone().lock_owned().await;
+        Ok(WriteTx { tx: self.begin_with("BEGIN IMMEDIATE").await?, _gate: Some(gate) })
     }
     fn time(&self, at: DateTime<Utc>) -> String {
         crate::model::timestamp::format(&at)
     }
     async fn commit_change(
         &self,
-        tx: Transaction<'static, Sqlite>,
+        tx: WriteTx<Sqlite>,
         feed: &Feed,
         user_id: &str,
         event: ChangeEvent,
     ) -> Result<(), sqlx::Error> {
-        // Writers already queue for SQLite's write lock; this keeps their events in the same order.
-        let _order = feed.commit_order.lock().await;
+        // Published before the gate opens for the next writer: events leave in commit order.
+        let WriteTx { tx, _gate } = tx;
         tx.commit().await?;
         feed.publish(FeedMessage::Change { user_id: user_id.into(), event: Arc::new(event) });
         Ok(())
@@ -203,15 +230,15 @@ impl Dialect for PgPool {
         'created_at', to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
         'updated_at', to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))), '[]')::text
         from ({page}) as page"#;
-    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        self.begin().await
+    async fn begin_write(&self, _feed: &Feed) -> Result<WriteTx<Postgres>, sqlx::Error> {
+        Ok(WriteTx { tx: self.begin().await?, _gate: None })
     }
     fn time(&self, at: DateTime<Utc>) -> DateTime<Utc> {
         at
     }
     async fn commit_change(
         &self,
-        mut tx: Transaction<'static, Postgres>,
+        mut tx: WriteTx<Postgres>,
         _feed: &Feed,
         user_id: &str,
         event: ChangeEvent,

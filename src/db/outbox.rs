@@ -57,7 +57,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<OutboxMail>, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.feed).await?;
             let skip_locked = if matches!(self.pool, super::Pool::Postgres(_)) { " for update skip locked" } else { "" };
             let sql = format!(
                 r#"select {COLUMNS} from "mail_outbox" where "next_attempt_at" <= $1 order by "next_attempt_at" limit $2{skip_locked}"#

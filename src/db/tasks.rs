@@ -134,7 +134,7 @@ impl Store {
         let search = search_text(&draft.title, draft.description.as_deref());
         let tags = tags_json(&draft.tags);
         let task = on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.feed).await?;
             let id: i64 = sqlx::query_scalar(
                 "insert into task (user_id, title, description, completed, priority, due_date, tags, search, created_at, updated_at) \
                  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
@@ -184,7 +184,7 @@ impl Store {
         change: impl FnOnce(&Task) -> Option<TaskDraft>,
     ) -> Result<Option<Task>, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.feed).await?;
             let sql = format!("select {COLUMNS} from task where id = $1 and user_id = $2{}", lock_row(pool));
             let row: Option<TaskRow> = sqlx::query_as(&sql).bind(id).bind(user_id).fetch_optional(&mut *tx).await?;
             let Some(old) = row.map(Task::from) else { return Ok(None) };
@@ -228,7 +228,7 @@ impl Store {
     /// Deletes task `id` of `user_id`; `false` when there was no such task.
     pub async fn delete_task(&self, user_id: &str, id: i64) -> Result<bool, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.feed).await?;
             let completed: Option<bool> = sqlx::query_scalar("delete from task where id = $1 and user_id = $2 returning completed")
                 .bind(id).bind(user_id).fetch_optional(&mut *tx).await?;
             let Some(completed) = completed else { return Ok(false) };
@@ -247,7 +247,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.feed).await?;
             let changed = sqlx::query("update task set completed = $2, updated_at = $3 where user_id = $1 and completed <> $2")
                 .bind(user_id).bind(completed).bind(pool.time(now)).execute(&mut *tx).await?.rows_affected();
             if changed == 0 {
@@ -267,7 +267,7 @@ impl Store {
     /// Deletes every completed task of `user_id`; returns how many.
     pub async fn delete_completed(&self, user_id: &str) -> Result<u64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.feed).await?;
             let deleted = sqlx::query("delete from task where user_id = $1 and completed = $2")
                 .bind(user_id).bind(true).execute(&mut *tx).await?.rows_affected();
             if deleted == 0 {

@@ -58,7 +58,7 @@ impl Store {
     /// in one transaction. A taken email is `StoreError::Conflict`.
     pub async fn create_user(&self, user: &UserRow, account_id: &str, password_hash: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
+            let mut tx = pool.begin_write(&self.feed).await?;
             sqlx::query(&format!(r#"insert into "user" ({USER_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7)"#))
                 .bind(&user.name).bind(&user.email).bind(user.email_verified).bind(&user.image)
                 .bind(pool.time(user.created_at)).bind(pool.time(user.updated_at)).bind(&user.id)

@@ -33,11 +33,11 @@ impl AppState {
     pub async fn new(config: Config) -> Result<Self, StoreError> {
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;
-        Ok(Self::with_store(config, store))
+        Ok(Self::with_store(config, store).await)
     }
 
-    /// Builds the state on an already migrated store.
-    pub fn with_store(config: Config, store: Store) -> Self {
+    /// Builds the state on an already migrated store (on PostgreSQL, once the change feed listens).
+    pub async fn with_store(config: Config, store: Store) -> Self {
         let origin = config.origin();
         let verifier = match (&config.jwt_alg, &config.jwks_url) {
             (JwtAlg::Hs256, _) => {
@@ -73,7 +73,7 @@ impl AppState {
         });
         let mail = crate::mail::Mail::start(&config.accounts, &store);
         if let crate::db::Pool::Postgres(pool) = &store.pool {
-            crate::db::feed::spawn_pg_listener(pool.clone(), store.clone());
+            crate::db::feed::start_pg_listener(pool.clone(), store.clone()).await;
         }
         let hub = crate::live::Hub::start(&store.feed);
         Self { config: Arc::new(config), store, verifier, signer, auth, mail, hub }

@@ -2,7 +2,7 @@
 //! the user's new change `version` (raised in the write's transaction, so it only grows). On SQLite
 //! events are published in-process, in commit order. On PostgreSQL they travel by `NOTIFY` inside
 //! the write's transaction (so only committed changes are announced, in commit order, to every
-//! instance), and each instance's listener publishes what it hears; see [`spawn_pg_listener`].
+//! instance), and each instance's listener publishes what it hears; see [`start_pg_listener`].
 use std::{sync::Arc, time::Duration};
 
 use serde::{Deserialize, Serialize};
@@ -76,10 +76,18 @@ impl Notice {
     }
 }
 
+/// How long start-up waits for the listener's first `LISTEN` (see [`start_pg_listener`]).
+const LISTENER_READY_WAIT: Duration = Duration::from_secs(5);
+
 /// Listens for `NOTIFY`s of every instance and publishes them, reading from the database the tasks
 /// that were too large to travel along. When the connection drops, sqlx reconnects; the streams are
 /// told to reset, since notices sent meanwhile are lost.
-pub fn spawn_pg_listener(pool: PgPool, store: super::Store) {
+///
+/// Returns once the first `LISTEN` is in place, or after [`LISTENER_READY_WAIT`] (a database that is
+/// down does not stop start-up): a stream opened before it would miss changes and then be reset by it.
+pub async fn start_pg_listener(pool: PgPool, store: super::Store) {
+    let (ready, listening) = tokio::sync::oneshot::channel::<()>();
+    let mut ready = Some(ready);
     let feed = store.feed.clone();
     tokio::spawn(async move {
         let mut wait = Duration::from_millis(250);
@@ -101,6 +109,9 @@ pub fn spawn_pg_listener(pool: PgPool, store: super::Store) {
             wait = Duration::from_millis(250);
             // Anything may have been missed while there was no listener.
             feed.publish(FeedMessage::Lost);
+            if let Some(ready) = ready.take() {
+                let _ = ready.send(());
+            }
             loop {
                 match listener.try_recv().await {
                     Ok(Some(notification)) => {
@@ -135,6 +146,9 @@ pub fn spawn_pg_listener(pool: PgPool, store: super::Store) {
             }
         }
     });
+    if tokio::time::timeout(LISTENER_READY_WAIT, listening).await.is_err() {
+        tracing::warn!("change feed: not listening yet; streams opened meanwhile will be told to reset");
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Task rows: every statement is scoped by `user_id`, and every multi-statement write runs in one
-//! transaction together with the per-user counts (`task_count`).
+//! transaction together with the per-user counts (`task_count`). Longer than most files on purpose:
+//! every statement on task rows is here, so that the `user_id` scoping of each is checked in one read.
 use super::{ChangeEvent, ChangeKind, Dialect, Store, StoreError, bytewise, lock_row, page_as_json};
 use crate::model::{Order, Priority, SortKey, StatusFilter, Task, TaskDraft, TaskQuery};
 use crate::on_pool;

@@ -3,7 +3,8 @@
 //! Public keys come from the local `jwks` table or a remote JWKS URL, decoded once and cached. An
 //! unknown `kid` loads the keys again at once (a rotated key works on its first token), but loads are
 //! single-flight and capped, so made-up key ids cannot turn into one request each; a failed load keeps
-//! the keys in hand, and a key gone from the source stops verifying after the next load.
+//! the keys in hand, and a key gone from the source stops verifying after the next load. One file on
+//! purpose: every check a token passes and every rule of the key cache, read together.
 use std::{
     collections::HashMap,
     str::FromStr,

@@ -69,3 +69,12 @@ pub async fn fn_failed(error: FnError) -> ClientError {
         error => error.into(),
     }
 }
+
+/// What a server function failing again, with a token fetched just for it, means: a 401 now is a token
+/// refused although the session lives (asking the token endpoint once more would tell nothing new).
+pub fn fn_failed_again(error: FnError) -> ClientError {
+    match error {
+        FnError::Unauthorized => token_refused(),
+        error => error.into(),
+    }
+}

@@ -11,7 +11,7 @@ use ticklist::model::{NewTask, StatusFilter, Task, TaskPatch, TaskQuery, normali
 
 use super::draft::{Draft, NEW_TASK_KEY, edit_key};
 use super::notices::Notices;
-use crate::client::{ClientError, fn_failed, rest, token};
+use crate::client::{ClientError, fn_failed, fn_failed_again, rest, token};
 use crate::server_fns::{FnError, TaskListing, clear_completed, list_tasks, set_all_completed};
 
 /// How long a deleted task can be brought back before it is really deleted.
@@ -137,13 +137,12 @@ impl ListState {
         spawn_local(async move {
             let result = match list_tasks(query.clone()).await {
                 // Refused although the session may live (say, a signing key the server has yet to
-                // fetch): once more with a fresh token.
-                Err(FnError::Unauthorized) if token::refresh().await.is_ok() => list_tasks(query).await,
-                result => result,
-            };
-            let result = match result {
-                Ok(page) => Ok(page),
-                Err(error) => Err(fn_failed(error).await),
+                // fetch): once more with a fresh token; a session that is gone signs the user out.
+                Err(FnError::Unauthorized) => match token::refresh().await {
+                    Ok(_) => list_tasks(query).await.map_err(fn_failed_again),
+                    Err(error) => Err(error),
+                },
+                result => result.map_err(ClientError::from),
             };
             if state.reads.get_value() != read {
                 return; // a newer view was asked for meanwhile

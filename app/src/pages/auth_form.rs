@@ -26,7 +26,9 @@ struct Failure {
     message: &'static str,
 }
 
-/// Better Auth's error code (and, for a validation error, the field it names) in plain words.
+/// Better Auth's error code (and, for a validation error, the field it names) in plain words: the
+/// codes about one field, and the two said differently on these forms; any other code as the account
+/// forms say it (`account::messages`).
 fn explain(code: &str, field: Option<&str>) -> Failure {
     let (field, message) = match (code, field) {
         ("INVALID_EMAIL_OR_PASSWORD", _) => (Some("password"), "That email and password don't match an account."),
@@ -41,8 +43,9 @@ fn explain(code: &str, field: Option<&str>) -> Failure {
         ("INVALID_ORIGIN" | "MISSING_OR_NULL_ORIGIN", _) => {
             (None, "This page's address isn't allowed to sign in. Open Ticklist from its own address.")
         }
+        // Sign-in's limit is counted over seconds, not a minute.
         ("RATE_LIMITED", _) => (None, "Too many attempts. Wait a few seconds and try again."),
-        _ => (None, "Something went wrong. Try again."),
+        (code, _) => (None, super::account::messages::error(code)),
     };
     Failure { field, message }
 }

@@ -1,5 +1,6 @@
 //! What the account pages say after a form post came back (`?done=WHAT`, `?error=CODE`), in plain
 //! words. The codes are Better Auth's, plus the few the forms add (see `auth::routes::account_forms`).
+//! The sign-in and sign-up forms say the codes they do not word themselves this way too.
 
 /// The confirmation for `done=what`; `None` for a value the forms never send.
 pub fn done(what: &str) -> Option<&'static str> {

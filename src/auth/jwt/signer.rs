@@ -119,8 +119,8 @@ impl JwtSigner {
         let image = user.image.clone().filter(|image| image.len() <= user_fields::IMAGE_MAX);
         let payload = Payload {
             iat,
-            name: prefix(&user.name, user_fields::NAME_MAX),
-            email: prefix(&user.email, user_fields::EMAIL_MAX),
+            name: prefix(&user.name, crate::model::NAME_MAX),
+            email: prefix(&user.email, crate::model::EMAIL_MAX),
             email_verified: user.email_verified,
             image: &image,
             created_at: crate::model::timestamp::format(&user.created_at),

@@ -3,7 +3,7 @@
 //! field travels in each JWT and a token larger than the verifier accepts would lock its user out.
 use super::super::AuthError;
 
-pub use crate::model::{EMAIL_MAX, NAME_MAX};
+use crate::model::{EMAIL_MAX, NAME_MAX};
 /// Longest image URL, in bytes.
 pub const IMAGE_MAX: usize = 2048;
 

@@ -354,7 +354,7 @@ async fn profile_fields_are_bounded_so_no_user_can_outgrow_their_token() {
     }
     // The largest profile the rules allow still gives a token the API accepts.
     let largest = sign_up(json!({
-        "name": "é".repeat(ticklist::auth::session::user_fields::NAME_MAX),
+        "name": "é".repeat(ticklist::model::NAME_MAX),
         "email": format!("{}@example.com", "a".repeat(200)),
         "password": "password123",
         "image": format!("https://cdn.example/{}", "i".repeat(2000)),

@@ -1,4 +1,4 @@
--- Better Auth's tables exactly as better-auth 1.7.25 creates them on PostgreSQL (see BETTER_AUTH.md), so
+-- Better Auth's tables exactly as better-auth 1.7.25 creates them on PostgreSQL (docs/better-auth-compat.md), so
 -- the database can be shared with a real Better Auth. `if not exists`: a database it already set up is kept.
 create table if not exists "user" ("id" text not null primary key, "name" text not null, "email" text not null unique, "emailVerified" boolean not null, "image" text, "createdAt" timestamptz default CURRENT_TIMESTAMP not null, "updatedAt" timestamptz default CURRENT_TIMESTAMP not null);
 create table if not exists "session" ("id" text not null primary key, "expiresAt" timestamptz not null, "token" text not null unique, "createdAt" timestamptz default CURRENT_TIMESTAMP not null, "updatedAt" timestamptz not null, "ipAddress" text, "userAgent" text, "userId" text not null references "user" ("id") on delete cascade);

@@ -1,4 +1,4 @@
--- Better Auth's tables exactly as better-auth 1.7.25 creates them on SQLite (see BETTER_AUTH.md), so the
+-- Better Auth's tables exactly as better-auth 1.7.25 creates them on SQLite (docs/better-auth-compat.md), so the
 -- database can be shared with a real Better Auth. `if not exists`: a database it already set up is kept.
 create table if not exists "user" ("id" text not null primary key, "name" text not null, "email" text not null unique, "emailVerified" integer not null, "image" text, "createdAt" date not null, "updatedAt" date not null);
 create table if not exists "session" ("id" text not null primary key, "expiresAt" date not null, "token" text not null unique, "createdAt" date not null, "updatedAt" date not null, "ipAddress" text, "userAgent" text, "userId" text not null references "user" ("id") on delete cascade);

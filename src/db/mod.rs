@@ -101,8 +101,16 @@ impl Store {
     /// Applies the pending migrations of this backend (`migrations/sqlite` or `migrations/postgres`).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pool {
-            Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Pool::Sqlite(pool) => {
+                let migrator = sqlx::migrate!("./migrations/sqlite");
+                accept_reworded(pool, &migrator, REWORDED_SQLITE).await?;
+                migrator.run(pool).await?
+            }
+            Pool::Postgres(pool) => {
+                let migrator = sqlx::migrate!("./migrations/postgres");
+                accept_reworded(pool, &migrator, REWORDED_POSTGRES).await?;
+                migrator.run(pool).await?
+            }
         }
         Ok(())
     }
@@ -124,6 +132,53 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
     }
+}
+
+/// Migrations whose text changed after they shipped without changing what they do (only a comment
+/// was reworded), with the SHA-384 of the text as first shipped: sqlx refuses to start on a database
+/// whose applied migration has another checksum, so such a database is told the new one.
+const REWORDED_SQLITE: &[(i64, &str)] = &[(
+    20261125000001,
+    "b1b52b9a4d3907b0de6963e37fd6fe27cb41134bcb05aabd4079c1252a21352e2782df5fa49fb3e7fda3cc3ca7be96b7",
+)];
+const REWORDED_POSTGRES: &[(i64, &str)] = &[(
+    20261125000001,
+    "a68af1dedfa8c08f37d8b9981a061643ec95704b54eae82353b2b966d2b593ee7a871b7077013df67f6ef4dfaa3db547",
+)];
+
+/// Records the current checksum of each `reworded` migration that a database applied under its old
+/// text (and only then: any other difference still stops start-up). A database without sqlx's
+/// migration table yet has nothing to update.
+async fn accept_reworded<DB>(
+    pool: &sqlx::Pool<DB>,
+    migrator: &sqlx::migrate::Migrator,
+    reworded: &[(i64, &str)],
+) -> Result<(), sqlx::Error>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> Vec<u8>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let mut connection = pool.acquire().await?;
+    for &(version, old) in reworded {
+        let Some(migration) = migrator.iter().find(|migration| migration.version == version) else { continue };
+        let Ok(old) = hex::decode(old) else { continue };
+        let updated = sqlx::query("update _sqlx_migrations set checksum = $1 where version = $2 and checksum = $3")
+            .bind(migration.checksum.to_vec())
+            .bind(version)
+            .bind(old)
+            .execute(&mut *connection)
+            .await;
+        match updated {
+            Ok(_) => {}
+            // No migration table: a new database.
+            Err(sqlx::Error::Database(error)) if error.message().contains("_sqlx_migrations") => return Ok(()),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
 }
 
 /// The few things the two backends spell differently; implemented by both pool types so that code

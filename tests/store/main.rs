@@ -192,6 +192,41 @@ async fn migrations_can_run_again(backend: Backend) {
     store.ping().await.unwrap();
 }
 
+/// A database that applied the Better Auth migration under its first text (whose comment was reworded
+/// since) still starts, and then carries the current checksum; any other checksum is still refused.
+async fn a_migration_applied_before_its_comment_was_reworded_is_accepted(backend: Backend) {
+    const VERSION: i64 = 20261125000001;
+    let first_text = match backend {
+        Backend::Sqlite => {
+            "b1b52b9a4d3907b0de6963e37fd6fe27cb41134bcb05aabd4079c1252a21352e2782df5fa49fb3e7fda3cc3ca7be96b7"
+        }
+        Backend::Postgres => {
+            "a68af1dedfa8c08f37d8b9981a061643ec95704b54eae82353b2b966d2b593ee7a871b7077013df67f6ef4dfaa3db547"
+        }
+    };
+    let (store, _db) = store(backend).await;
+    let set_checksum = |checksum: Vec<u8>| {
+        let store = store.clone();
+        async move {
+            let sql = "update _sqlx_migrations set checksum = $1 where version = $2";
+            match &store.pool {
+                ticklist::db::Pool::Sqlite(pool) => {
+                    sqlx::query(sql).bind(checksum).bind(VERSION).execute(pool).await.unwrap();
+                }
+                ticklist::db::Pool::Postgres(pool) => {
+                    sqlx::query(sql).bind(checksum).bind(VERSION).execute(pool).await.unwrap();
+                }
+            }
+        }
+    };
+    set_checksum(hex::decode(first_text).unwrap()).await;
+    store.migrate().await.expect("the first text's checksum is accepted");
+    store.migrate().await.expect("and replaced by the current one");
+
+    set_checksum(vec![0; 48]).await;
+    assert!(store.migrate().await.is_err(), "any other checksum still stops start-up");
+}
+
 async fn jwks_rows_round_trip(backend: Backend) {
     let (store, _db) = store(backend).await;
     let created_at = ticklist::clock::now();
@@ -279,6 +314,7 @@ on_both_backends!(
     search_folds_unicode_case_and_escapes_wildcards,
     sorting_is_the_same_on_both_backends,
     migrations_can_run_again,
+    a_migration_applied_before_its_comment_was_reworded_is_accepted,
     jwks_rows_round_trip,
     the_json_page_equals_the_typed_page,
     the_sql_json_of_tasks_equals_their_serde_json,

@@ -33,7 +33,7 @@ pub async fn counts(store: &Store, user_id: &str) -> Result<TaskCounts> {
 
 /// The same page as [`list`], serialized to the API's JSON by the database, and the total.
 #[tracing::instrument(skip_all)]
-pub async fn list_json(store: &Store, user_id: &str, query: &TaskQuery) -> Result<(String, u64)> {
+pub async fn list_json(store: &Store, user_id: &str, query: &TaskQuery) -> Result<(bytes::Bytes, u64)> {
     Ok(store.list_tasks_json(user_id, query).await?)
 }
 
@@ -52,14 +52,14 @@ pub async fn get(store: &Store, user_id: &str, id: i64) -> Result<Task> {
 #[tracing::instrument(skip_all)]
 pub async fn replace(store: &Store, user_id: &str, id: i64, input: TaskReplace) -> Result<Task> {
     let draft = input.validate().map_err(TaskError::Invalid)?;
-    store.update_task(user_id, id, now(), |_| Some(draft)).await?.ok_or(TaskError::NotFound)
+    store.update_task(user_id, id, now(), |_| draft).await?.ok_or(TaskError::NotFound)
 }
 
 /// Changes the fields present in `input` (PATCH).
 #[tracing::instrument(skip_all)]
 pub async fn patch(store: &Store, user_id: &str, id: i64, input: TaskPatch) -> Result<Task> {
     let changes = input.validate().map_err(TaskError::Invalid)?;
-    store.update_task(user_id, id, now(), |task| Some(changes.apply(task))).await?.ok_or(TaskError::NotFound)
+    store.update_task(user_id, id, now(), |task| changes.apply(task)).await?.ok_or(TaskError::NotFound)
 }
 
 /// Sets `completed`, or flips it when `completed` is `None`.
@@ -69,7 +69,7 @@ pub async fn complete(store: &Store, user_id: &str, id: i64, completed: Option<b
         .update_task(user_id, id, now(), |task| {
             let mut draft = crate::model::TaskChanges::default().apply(task);
             draft.completed = completed.unwrap_or(!task.completed);
-            Some(draft)
+            draft
         })
         .await?
         .ok_or(TaskError::NotFound)

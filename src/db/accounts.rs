@@ -172,6 +172,7 @@ impl Store {
                             on conflict ("user_id") do update set "deleted_at" = excluded."deleted_at""#;
             sqlx::query(record).bind(user_id).bind(pool.time(crate::clock::now())).execute(&mut *tx).await?;
             tx.commit().await?;
+            self.feed.reads.forget(user_id);
             Ok(deleted > 0)
         })
     }

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool};
 use tokio::sync::broadcast;
 
+use super::reads::ReadCache;
+
 pub use crate::model::{ChangeEvent, ChangeKind};
 
 /// The `NOTIFY` channel.
@@ -37,20 +39,28 @@ pub struct Feed {
     /// instead of each sleeping in SQLite's busy handler and retrying, which made a long tail
     /// (hundreds of ms) under load; and events leave in commit order.
     pub(crate) write_gate: Arc<tokio::sync::Mutex<()>>,
-}
-
-impl Default for Feed {
-    fn default() -> Self {
-        Self { sender: broadcast::channel(CAPACITY).0, write_gate: Arc::new(tokio::sync::Mutex::new(())) }
-    }
+    /// The read cache, which hears every change published here as it is published.
+    pub(crate) reads: ReadCache,
 }
 
 impl Feed {
+    /// A feed whose read cache trusts a version it heard for `trusted_for` (see [`ReadCache`]).
+    pub(crate) fn new(trusted_for: Duration) -> Self {
+        Self {
+            sender: broadcast::channel(CAPACITY).0,
+            write_gate: Arc::new(tokio::sync::Mutex::new(())),
+            reads: ReadCache::new(trusted_for),
+        }
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<FeedMessage> {
         self.sender.subscribe()
     }
 
     pub fn publish(&self, message: FeedMessage) {
+        if let FeedMessage::Change { user_id, event } = &message {
+            self.reads.saw_write(user_id, event.version);
+        }
         // No subscriber: nobody to tell.
         let _ = self.sender.send(message);
     }

@@ -7,6 +7,7 @@ pub mod feed;
 mod jwks;
 mod outbox;
 mod rate_limits;
+mod reads;
 mod tasks;
 mod users;
 
@@ -24,6 +25,7 @@ pub use error::StoreError;
 pub use feed::{ChangeEvent, ChangeKind, Feed, FeedMessage};
 pub use jwks::JwkRow;
 pub use outbox::OutboxMail;
+pub use reads::TRUSTED_FOR as READS_TRUSTED_FOR;
 pub use tasks::{TaskCounts, TaskPage};
 pub use users::{SessionRow, UserRow};
 
@@ -67,7 +69,12 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 impl Store {
     fn new(pool: Pool) -> Self {
-        Self { pool, feed: Arc::new(Feed::default()) }
+        // Only this process writes an SQLite file it serves; PostgreSQL may have other writers.
+        let trusted_for = match pool {
+            Pool::Sqlite(_) => reads::TRUSTED_FOR,
+            Pool::Postgres(_) => Duration::ZERO,
+        };
+        Self { pool, feed: Arc::new(Feed::new(trusted_for)) }
     }
 
     /// Opens a pool for `url`: `postgres://` / `postgresql://`, else SQLite (`sqlite://path`,

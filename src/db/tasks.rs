@@ -167,29 +167,32 @@ impl Store {
         Ok(task)
     }
 
-    /// The task `id` when it belongs to `user_id`.
-    pub async fn get_task(&self, user_id: &str, id: i64) -> Result<Option<Task>, StoreError> {
+    /// The task `id` when it belongs to `user_id` (read through the cache: [`Store::get_task`]).
+    pub(super) async fn fetch_task(&self, user_id: &str, id: i64) -> Result<Option<Task>, StoreError> {
         let sql = format!("select {COLUMNS} from task where id = $1 and user_id = $2");
         let row: Option<TaskRow> =
             on_pool!(self, pool => sqlx::query_as(&sql).bind(id).bind(user_id).fetch_optional(pool).await?);
         Ok(row.map(Task::from))
     }
 
-    /// Rewrites task `id` of `user_id` with what `change` makes of it, atomically. `change` returning
-    /// `None` leaves the task as it is. `Ok(None)` when there is no such task.
+    /// Rewrites task `id` of `user_id` with what `change` makes of it, atomically; a draft equal to the
+    /// task leaves it (and its `updated_at`) as it is. `Ok(None)` when there is no such task.
     pub async fn update_task(
         &self,
         user_id: &str,
         id: i64,
         now: DateTime<Utc>,
-        change: impl FnOnce(&Task) -> Option<TaskDraft>,
+        change: impl FnOnce(&Task) -> TaskDraft,
     ) -> Result<Option<Task>, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write(&self.feed).await?;
             let sql = format!("select {COLUMNS} from task where id = $1 and user_id = $2{}", lock_row(pool));
             let row: Option<TaskRow> = sqlx::query_as(&sql).bind(id).bind(user_id).fetch_optional(&mut *tx).await?;
             let Some(old) = row.map(Task::from) else { return Ok(None) };
-            let Some(draft) = change(&old).filter(|draft| !draft.same_as(&old)) else { return Ok(Some(old)) };
+            let draft = change(&old);
+            if draft.same_as(&old) {
+                return Ok(Some(old));
+            }
             sqlx::query(
                 "update task set title = $3, description = $4, completed = $5, priority = $6, due_date = $7, \
                  tags = $8, search = $9, updated_at = $10 where id = $1 and user_id = $2",
@@ -285,8 +288,9 @@ impl Store {
         })
     }
 
-    /// One page of `user_id`'s tasks matching `query`, filtered, sorted and paged in SQL.
-    pub async fn list_tasks(&self, user_id: &str, query: &TaskQuery) -> Result<TaskPage, StoreError> {
+    /// One page of `user_id`'s tasks matching `query`, filtered, sorted and paged in SQL (read through
+    /// the cache: [`Store::list_tasks`]).
+    pub(super) async fn fetch_page(&self, user_id: &str, query: &TaskQuery) -> Result<TaskPage, StoreError> {
         let (filter, args) = where_clause(user_id, query);
         let rows: Vec<TaskRow> = on_pool!(self, pool => {
             let (order, paging) = page_clause(query, args.len(), bytewise(pool));
@@ -297,9 +301,10 @@ impl Store {
         Ok(TaskPage { tasks: rows.into_iter().map(Task::from).collect(), total })
     }
 
-    /// The same page as [`Store::list_tasks`], already serialized as the API's JSON array by the
-    /// database, and the total: one statement and one row, however many tasks the page holds.
-    pub async fn list_tasks_json(&self, user_id: &str, query: &TaskQuery) -> Result<(String, u64), StoreError> {
+    /// The same page as [`Store::fetch_page`], already serialized as the API's JSON array by the
+    /// database, and the total: one statement and one row, however many tasks the page holds (read
+    /// through the cache: [`Store::list_tasks_json`]).
+    pub(super) async fn fetch_page_json(&self, user_id: &str, query: &TaskQuery) -> Result<(String, u64), StoreError> {
         let (filter, args) = where_clause(user_id, query);
         let total = total_expression(query, &filter);
         let (total, json): (i64, String) = on_pool!(self, pool => {
@@ -320,14 +325,13 @@ impl Store {
         args: Vec<Arg>,
     ) -> Result<u64, StoreError> {
         if filters_only_status(query) {
-            return Ok(self.task_counts(user_id).await?.with_status(query.status));
+            return Ok(self.fetch_counts(user_id).await?.with_status(query.status));
         }
         let sql = format!("select count(*) from task where {filter}");
         let count: i64 = on_pool!(self, pool => bind_all!(sqlx::query_scalar(&sql), args).fetch_one(pool).await?);
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    /// `user_id`'s task counts: one row read.
     /// The user's change version: how many writes their tasks have seen (0 before the first).
     pub async fn change_version(&self, user_id: &str) -> Result<i64, StoreError> {
         let version: Option<i64> = on_pool!(self, pool =>
@@ -335,7 +339,8 @@ impl Store {
         Ok(version.unwrap_or(0))
     }
 
-    pub async fn task_counts(&self, user_id: &str) -> Result<TaskCounts, StoreError> {
+    /// `user_id`'s task counts: one row read (read through the cache: [`Store::task_counts`]).
+    pub(super) async fn fetch_counts(&self, user_id: &str) -> Result<TaskCounts, StoreError> {
         let counts: Option<(i64, i64)> = on_pool!(self, pool =>
             sqlx::query_as("select total, completed from task_count where user_id = $1").bind(user_id).fetch_optional(pool).await?);
         let (total, completed) = counts.unwrap_or_default();

@@ -1,7 +1,7 @@
 //! One error type for the HTTP API, turned into RFC 9457 problem details. Server-side failures are
 //! logged with their cause and answered without it.
 use axum::{
-    extract::rejection::{PathRejection, QueryRejection},
+    extract::rejection::PathRejection,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -127,11 +127,5 @@ impl From<TaskError> for AppError {
 impl From<PathRejection> for AppError {
     fn from(rejection: PathRejection) -> Self {
         AppError::BadRequest(format!("invalid path: {}", rejection.body_text()), vec![])
-    }
-}
-
-impl From<QueryRejection> for AppError {
-    fn from(rejection: QueryRejection) -> Self {
-        AppError::BadRequest(format!("invalid query: {}", rejection.body_text()), vec![])
     }
 }

@@ -58,7 +58,7 @@ async fn new_task(State(state): State<AppState>, headers: HeaderMap, Form(form):
     match crate::tasks::create(&state.store, &user.id, input).await {
         Ok(_) => see_other("/", []),
         Err(crate::tasks::TaskError::Invalid(errors)) => {
-            let message = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+            let message = crate::model::FieldError::describe(&errors);
             (StatusCode::UNPROCESSABLE_ENTITY, format!("The task was not added: {message}. Go back to fix it."))
                 .into_response()
         }

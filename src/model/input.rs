@@ -218,11 +218,6 @@ impl TaskDraft {
 }
 
 impl TaskChanges {
-    /// Whether the update changes nothing at all.
-    pub fn is_empty(&self) -> bool {
-        *self == TaskChanges::default()
-    }
-
     /// The task's fields with these changes laid over them.
     pub fn apply(self, task: &Task) -> TaskDraft {
         TaskDraft {

@@ -13,6 +13,14 @@ impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self { field: field.into(), message: message.into() }
     }
+
+    /// Field errors as one line for a person: `due date: must be …; title: must be …` (a field's
+    /// underscores read as spaces). Every place that shows field errors as text says them this way.
+    pub fn describe(errors: &[FieldError]) -> String {
+        let described: Vec<String> =
+            errors.iter().map(|error| format!("{}: {}", error.field.replace('_', " "), error.message)).collect();
+        described.join("; ")
+    }
 }
 
 /// `application/problem+json` body.
@@ -37,11 +45,8 @@ impl Problem {
 
     /// The message to show a person: the detail, else the title, with field errors appended.
     pub fn message(&self) -> String {
-        let mut text = self.detail.clone().unwrap_or_else(|| self.title.clone());
-        for error in &self.errors {
-            text.push_str(&format!("; {}: {}", error.field, error.message));
-        }
-        text
+        let text = self.detail.clone().unwrap_or_else(|| self.title.clone());
+        if self.errors.is_empty() { text } else { format!("{text}; {}", FieldError::describe(&self.errors)) }
     }
 }
 

@@ -164,6 +164,16 @@ impl TaskQuery {
         if errors.is_empty() { Ok(query) } else { Err(errors) }
     }
 
+    /// The view a page address asks for (`location.search`, with or without its `?`): the same parser,
+    /// but empty values (from a plain GET form) count as absent, and an address that does not parse
+    /// shows the default view rather than an error page.
+    pub fn from_address(search: &str) -> Self {
+        let pairs = form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(name, value)| (name.into_owned(), value.into_owned()));
+        Self::from_pairs(pairs).unwrap_or_default()
+    }
+
     /// The query string that parses back to this query, leaving out defaults (no leading `?`).
     pub fn to_query_string(&self) -> String {
         let defaults = TaskQuery::default();
@@ -240,6 +250,13 @@ mod tests {
         let errors = TaskQuery::from_pairs(pairs).unwrap_err();
         assert_eq!(errors.len(), PARAMETERS_MAX + 1, "the first {PARAMETERS_MAX} and one for the rest");
         assert_eq!(errors.last().unwrap().field, "query");
+    }
+
+    #[test]
+    fn a_page_address_skips_empty_values_and_falls_back_to_the_default_view() {
+        let query = TaskQuery::from_address("?status=pending&q=&priority=");
+        assert_eq!(query, TaskQuery { status: StatusFilter::Pending, ..TaskQuery::default() });
+        assert_eq!(TaskQuery::from_address("?status=done"), TaskQuery::default());
     }
 
     #[test]

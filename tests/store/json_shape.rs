@@ -38,7 +38,8 @@ pub async fn the_sql_json_of_tasks_equals_their_serde_json(backend: Backend) {
     store.insert_task("u", &low, at("2026-06-15T12:00:00.001Z")).await.unwrap();
 
     let (json, total) = store.list_tasks_json("u", &TaskQuery::default()).await.unwrap();
-    let sql_built: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let json = std::str::from_utf8(&json).expect("the JSON is UTF-8");
+    let sql_built: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
     let read: Vec<Task> = store.list_tasks("u", &TaskQuery::default()).await.unwrap().tasks;
     assert_eq!((total, read.len()), (3, 3));
     let serde_built = serde_json::to_value(&read).unwrap();
@@ -56,5 +57,5 @@ pub async fn the_sql_json_of_tasks_equals_their_serde_json(backend: Backend) {
     }
     assert_eq!(sql_built, serde_built);
     // And the SQL-built text reads back as the same tasks.
-    assert_eq!(serde_json::from_str::<Vec<Task>>(&json).unwrap(), read);
+    assert_eq!(serde_json::from_str::<Vec<Task>>(json).unwrap(), read);
 }

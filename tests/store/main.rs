@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod json_shape;
+mod read_cache;
 
 use chrono::{NaiveDate, Utc};
 use common::{Backend, TestDb};
@@ -11,6 +12,10 @@ use ticklist::model::{Priority, TaskDraft, TaskQuery};
 use ticklist::tasks;
 
 use json_shape::the_sql_json_of_tasks_equals_their_serde_json;
+use read_cache::{
+    a_write_through_another_instance_is_seen, every_kind_of_write_is_seen_by_the_next_read,
+    one_users_kept_answers_never_reach_another,
+};
 
 async fn store(backend: Backend) -> (Store, TestDb) {
     let db = TestDb::new(backend).await;
@@ -52,8 +57,7 @@ async fn every_read_and_write_is_scoped_by_user(backend: Backend) {
     let (store, _db) = store(backend).await;
     let task = store.insert_task("owner", &draft("mine"), ticklist::clock::now()).await.unwrap();
     assert_eq!(store.get_task("intruder", task.id).await.unwrap(), None);
-    let changed =
-        store.update_task("intruder", task.id, ticklist::clock::now(), |_| Some(draft("stolen"))).await.unwrap();
+    let changed = store.update_task("intruder", task.id, ticklist::clock::now(), |_| draft("stolen")).await.unwrap();
     assert_eq!(changed, None);
     assert!(!store.delete_task("intruder", task.id).await.unwrap());
     assert_eq!(store.set_all_completed("intruder", true, ticklist::clock::now()).await.unwrap(), 0);
@@ -66,9 +70,9 @@ async fn an_update_that_changes_nothing_keeps_updated_at(backend: Backend) {
     let (store, _db) = store(backend).await;
     let task = store.insert_task("u", &draft("same"), ticklist::clock::now()).await.unwrap();
     let later = task.updated_at + chrono::Duration::seconds(5);
-    let same = store.update_task("u", task.id, later, |_| Some(draft("same"))).await.unwrap().unwrap();
+    let same = store.update_task("u", task.id, later, |_| draft("same")).await.unwrap().unwrap();
     assert_eq!(same.updated_at, task.updated_at);
-    let changed = store.update_task("u", task.id, later, |_| Some(draft("new"))).await.unwrap().unwrap();
+    let changed = store.update_task("u", task.id, later, |_| draft("new")).await.unwrap().unwrap();
     assert_eq!(changed.updated_at, later);
     assert_eq!(store.get_task("u", task.id).await.unwrap().unwrap(), changed);
 }
@@ -82,8 +86,9 @@ async fn changing_tags_changes_what_the_tag_filter_finds(backend: Backend) {
     let by_tag = |tag: &str| TaskQuery { tags: vec![tag.into()], ..TaskQuery::default() };
     assert_eq!(store.list_tasks("u", &by_tag("old")).await.unwrap().total, 1);
     store
-        .update_task("u", task.id, ticklist::clock::now(), |t| {
-            Some(TaskDraft { tags: vec!["new".into()], ..draft(&t.title) })
+        .update_task("u", task.id, ticklist::clock::now(), |t| TaskDraft {
+            tags: vec!["new".into()],
+            ..draft(&t.title)
         })
         .await
         .unwrap();
@@ -120,7 +125,7 @@ async fn counts_stay_in_step_with_every_kind_of_write(backend: Backend) {
     store.set_all_completed("u", true, ticklist::clock::now()).await.unwrap();
     assert_eq!((count("completed").await, count("pending").await), (5, 0));
     store
-        .update_task("u", ids[1], ticklist::clock::now(), |t| Some(TaskDraft { completed: false, ..draft(&t.title) }))
+        .update_task("u", ids[1], ticklist::clock::now(), |t| TaskDraft { completed: false, ..draft(&t.title) })
         .await
         .unwrap();
     assert_eq!(count("pending").await, 1);
@@ -276,17 +281,18 @@ async fn the_json_page_equals_the_typed_page(backend: Backend) {
         "q=zzz",
         "tag=a",
     ];
-    assert_eq!(store.list_tasks_json("nobody", &TaskQuery::default()).await.unwrap(), ("[]".to_owned(), 0));
+    assert_eq!(store.list_tasks_json("nobody", &TaskQuery::default()).await.unwrap(), ("[]".into(), 0));
     for raw in queries {
         let query = TaskQuery::parse(raw).unwrap();
         let typed = store.list_tasks("u", &query).await.unwrap();
         let (json, total) = store.list_tasks_json("u", &query).await.unwrap();
+        let json = std::str::from_utf8(&json).expect("the JSON is UTF-8");
         let parsed: Vec<ticklist::model::Task> =
-            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{raw}: {e}: {json}"));
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{raw}: {e}: {json}"));
         assert_eq!(parsed, typed.tasks, "{raw}");
         assert_eq!(total, typed.total, "{raw}");
         assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            serde_json::from_str::<serde_json::Value>(json).unwrap(),
             serde_json::to_value(&typed.tasks).unwrap(),
             "{raw}"
         );
@@ -318,4 +324,7 @@ on_both_backends!(
     jwks_rows_round_trip,
     the_json_page_equals_the_typed_page,
     the_sql_json_of_tasks_equals_their_serde_json,
+    every_kind_of_write_is_seen_by_the_next_read,
+    a_write_through_another_instance_is_seen,
+    one_users_kept_answers_never_reach_another,
 );

@@ -2,6 +2,7 @@
 //! `/sign-up`, which answer with a 303: on to the `next` page with the session cookie, or back here
 //! with Better Auth's error code, shown in plain words next to the field it concerns. No WASM is
 //! needed for them; the board fetches its first token with the session cookie.
+use const_format::formatcp;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use ticklist::model::{PASSWORD_MAX, PASSWORD_MIN};
@@ -35,8 +36,8 @@ fn explain(code: &str, field: Option<&str>) -> Failure {
         ("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL" | "USER_ALREADY_EXISTS", _) => {
             (Some("email"), "An account with this email already exists. Sign in instead.")
         }
-        ("PASSWORD_TOO_SHORT", _) => (Some("password"), "Use at least 8 characters."),
-        ("PASSWORD_TOO_LONG", _) => (Some("password"), "Use at most 128 characters."),
+        ("PASSWORD_TOO_SHORT", _) => (Some("password"), formatcp!("Use at least {PASSWORD_MIN} characters.")),
+        ("PASSWORD_TOO_LONG", _) => (Some("password"), formatcp!("Use at most {PASSWORD_MAX} characters.")),
         ("VALIDATION_ERROR", Some("email")) => (Some("email"), "Enter a valid email address."),
         ("VALIDATION_ERROR", Some("name")) => (Some("name"), "Enter your name."),
         ("VALIDATION_ERROR", Some("password")) => (Some("password"), "Enter a password."),

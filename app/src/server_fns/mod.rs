@@ -9,9 +9,11 @@ use ticklist::model::{Task, TaskQuery};
 use crate::client::server_fn_client::BearerClient;
 
 mod error;
+mod query_form;
 
 pub use codec::JsonText;
 pub use error::FnError;
+use query_form::QueryForm;
 
 /// How server functions answer: JSON, in a `POST`.
 pub type JsonAnswer = server_fn::codec::Post<JsonText>;
@@ -140,12 +142,11 @@ mod server {
     }
 }
 
-/// A page of the caller's tasks for a list query string (as in the URL). A query that does not parse
-/// is refused with 400 and every bad parameter, as REST refuses it.
-#[server(prefix = "/api/fn", client = BearerClient, output = JsonAnswer)]
-pub async fn list_tasks(query: String) -> Result<TaskListing, FnError> {
+/// A page of the caller's tasks for `query`. It travels as the list query string ([`QueryForm`]):
+/// one that does not parse is refused with 400 and every bad parameter, as REST refuses it.
+#[server(prefix = "/api/fn", client = BearerClient, input = QueryForm, output = JsonAnswer)]
+pub async fn list_tasks(query: TaskQuery) -> Result<TaskListing, FnError> {
     let (state, user_id) = server::caller().await?;
-    let query = TaskQuery::parse(&query).map_err(server::invalid_query)?;
     server::listing(&state, &user_id, &query).await
 }
 
@@ -158,7 +159,7 @@ pub async fn first_page(viewer: &Viewer, query: &TaskQuery) -> Result<TaskListin
     #[cfg(not(feature = "ssr"))]
     {
         let _ = viewer; // the token says who
-        list_tasks(query.to_query_string()).await
+        list_tasks(query.clone()).await
     }
 }
 

@@ -3,7 +3,8 @@
 //! place). Each acts through the same function as its JSON endpoint (`auth::account`), after the same
 //! checks: that endpoint's rate-limit bucket, Better Auth's origin rule for cookie-bearing posts, and
 //! for the signed-in forms the session, read from the database. Sessions are named by their id here,
-//! never by their token, and only the signed-in user's own are found.
+//! never by their token, and only the signed-in user's own are found. The signed-out forms (forgot
+//! and reset password) are in `recovery_forms`.
 use axum::{
     Form, Router,
     extract::State,
@@ -24,8 +25,6 @@ use crate::db::ProfileChange;
 
 /// The account page, where the signed-in forms lead back to.
 pub const ACCOUNT_PAGE: &str = "/account";
-const FORGOT_PAGE: &str = "/forgot-password";
-const RESET_PAGE: &str = account::password::RESET_PAGE;
 
 /// The account form routes (merged at the root).
 pub fn router() -> Router<AppState> {
@@ -37,12 +36,11 @@ pub fn router() -> Router<AppState> {
         .route("/account/sessions/revoke", post(revoke))
         .route("/account/sessions/revoke-others", post(revoke_others))
         .route("/account/delete", post(delete))
-        .route("/forgot-password", post(forgot_password))
-        .route("/reset-password", post(reset_password))
+        .merge(super::recovery_forms::router())
 }
 
 /// A validation error (a field out of bounds) told as the form's own `code`; others unchanged.
-fn validation_as(code: &'static str) -> impl FnOnce(AuthError) -> AuthError {
+pub(super) fn validation_as(code: &'static str) -> impl FnOnce(AuthError) -> AuthError {
     move |error| match error.code {
         Some("VALIDATION_ERROR") => AuthError { code: Some(code), ..error },
         _ => error,
@@ -60,7 +58,12 @@ fn account_answer(result: Result<&str, AuthError>, section: &str) -> Response {
 /// The checks every account form passes first, in the order of the `/api/auth` guard: the rate
 /// limit of the JSON endpoint it stands for (`endpoint`, e.g. `/change-password`: one bucket for
 /// both), then the origin rule; and accounts must live here (not in an external Better Auth).
-async fn admit(state: &AppState, client: ClientAddr, headers: &HeaderMap, endpoint: &str) -> Result<(), AuthError> {
+pub(super) async fn admit(
+    state: &AppState,
+    client: ClientAddr,
+    headers: &HeaderMap,
+    endpoint: &str,
+) -> Result<(), AuthError> {
     state.auth.admit(client, endpoint).await.map_err(|_| rate_limited())?;
     origin::check_cookie_request(headers, &state.auth.trusted)?;
     match state.auth.provider {
@@ -245,61 +248,4 @@ async fn delete(
         Ok(()) => see_other("/sign-in?deleted=1", state.auth.cookies.clear()),
         Err(error) => account_answer(Err(error), "delete"),
     })
-}
-
-#[derive(Deserialize)]
-struct ForgotForm {
-    #[serde(default)]
-    email: String,
-}
-
-/// `POST /forgot-password {email}` (as `/request-password-reset`): the same answer whether or not the
-/// address has an account. The link in the message leads to the `/reset-password` page.
-async fn forgot_password(
-    State(state): State<AppState>,
-    client: ClientAddr,
-    headers: HeaderMap,
-    Form(form): Form<ForgotForm>,
-) -> Response {
-    let email = form.email.trim();
-    let result = match admit(&state, client, &headers, "/request-password-reset").await {
-        Ok(()) => match crate::auth::session::user_fields::email(email) {
-            Ok(()) => account::password::send_reset_link(&state, email, None).await,
-            Err(error) => Err(error),
-        },
-        Err(error) => Err(error),
-    };
-    match result.map_err(validation_as("INVALID_EMAIL")) {
-        Ok(()) => see_other(&format!("{FORGOT_PAGE}?done=sent"), []),
-        Err(error) => see_other(&format!("{FORGOT_PAGE}?error={}&email={}", code_of(&error), encode(email)), []),
-    }
-}
-
-#[derive(Deserialize)]
-struct ResetForm {
-    #[serde(default)]
-    token: String,
-    #[serde(rename = "newPassword", default)]
-    new_password: String,
-}
-
-/// `POST /reset-password {token, newPassword}` (as `/api/auth/reset-password`): on to the sign-in
-/// page. A used or expired token goes back to the page without it, which then says so.
-async fn reset_password(
-    State(state): State<AppState>,
-    client: ClientAddr,
-    headers: HeaderMap,
-    Form(form): Form<ResetForm>,
-) -> Response {
-    let result = match admit(&state, client, &headers, "/reset-password").await {
-        Ok(()) => account::password::reset_password(&state, &form.token, form.new_password).await,
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(()) => see_other("/sign-in?reset=1", []),
-        Err(error) if error.code == Some("INVALID_TOKEN") => {
-            see_other(&format!("{RESET_PAGE}?error=INVALID_TOKEN"), [])
-        }
-        Err(error) => see_other(&format!("{RESET_PAGE}?token={}&error={}", encode(&form.token), code_of(&error)), []),
-    }
 }

@@ -18,6 +18,7 @@ pub(crate) mod body;
 pub mod forms;
 pub mod origin;
 pub mod rate_limit;
+mod recovery_forms;
 
 use super::AuthError;
 use super::client::ClientAddr;

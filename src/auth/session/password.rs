@@ -34,18 +34,24 @@ pub fn verify_blocking(password: &str, stored: &str) -> bool {
     constant_time_eq(computed.as_bytes(), key_hex.to_ascii_lowercase().as_bytes())
 }
 
-/// How many hashes may wait for a core per core, on top of the one running on it. A flood of
-/// sign-ins beyond that is refused at once ([`Busy`]) instead of queueing minutes of work.
+/// How many hashes may wait per core, on top of those running. A flood of sign-ins beyond that is
+/// refused at once ([`Busy`]) instead of queueing minutes of work.
 const WAITING_PER_CORE: usize = 16;
+
+/// The niceness of a hashing thread (0 is normal, 19 the lowest): under load the scheduler gives a
+/// hash about a tenth of a core's share, so a flood of sign-ins slows sign-ins rather than every
+/// other request; on an idle machine a hash still runs at full speed.
+const HASH_NICENESS: libc::c_int = 10;
 
 /// Too many password hashes are queued already; the caller should answer 503 with `Retry-After`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("too many password checks are waiting")]
 pub struct Busy;
 
-/// The hashing budget of a server: `cores` hashes run at once (each takes 32 MiB, 128·r·N bytes, and a
-/// core for ~70 ms), and at most `WAITING_PER_CORE` times as many wait. Shared by all requests
-/// (through the app state); cheap to clone.
+/// The hashing budget of a server: one hash runs at once per two cores (each takes 32 MiB, 128·r·N
+/// bytes, and a core for ~70 ms), so that a flood of sign-ins leaves the other core and the memory to
+/// everything else, and at most `WAITING_PER_CORE` per core wait. Shared by all requests (through the
+/// app state); cheap to clone.
 #[derive(Clone)]
 pub struct HashQueue(Arc<Queue>);
 
@@ -59,7 +65,7 @@ impl Default for HashQueue {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(1);
         HashQueue(Arc::new(Queue {
-            running: tokio::sync::Semaphore::new(cores),
+            running: tokio::sync::Semaphore::new((cores / 2).max(1)),
             admitted: AtomicUsize::new(0),
             capacity: cores * (1 + WAITING_PER_CORE),
         }))
@@ -76,7 +82,9 @@ impl Drop for Admission {
 }
 
 impl HashQueue {
-    /// Runs one hashing job on the blocking pool, within the budget; [`Busy`] when the queue is full.
+    /// Runs one hashing job on a thread of its own at [`HASH_NICENESS`], within the budget; [`Busy`]
+    /// when the queue is full. (A thread per hash costs microseconds against the hash's milliseconds,
+    /// and a lowered priority stays with that thread instead of with a pool's.)
     async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
         let queue = &self.0;
         if queue.admitted.fetch_add(1, Ordering::AcqRel) >= queue.capacity {
@@ -85,15 +93,23 @@ impl HashQueue {
         }
         let _admission = Admission(queue.clone());
         let _permit = queue.running.acquire().await.expect("the semaphore is never closed");
-        Ok(tokio::task::spawn_blocking(job).await.expect("hashing does not panic"))
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("ticklist-hash".into())
+            .spawn(move || {
+                lower_priority();
+                let _ = answer.send(job());
+            })
+            .expect("a thread can be started");
+        Ok(answered.await.expect("hashing does not panic"))
     }
 
-    /// Hashes `password` on the blocking pool.
+    /// Hashes `password` off the async runtime.
     pub async fn hash(&self, password: String) -> Result<String, Busy> {
         self.run(move || hash_blocking(&password)).await
     }
 
-    /// Checks `password` against `stored` on the blocking pool. With no stored hash (unknown email)
+    /// Checks `password` against `stored` off the async runtime. With no stored hash (unknown email)
     /// it still spends one hash, so the response time does not tell whether the account exists.
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, Busy> {
         self.run(move || match stored {
@@ -105,6 +121,13 @@ impl HashQueue {
         })
         .await
     }
+}
+
+/// Lowers the calling thread's priority to [`HASH_NICENESS`] (on Linux niceness is per thread). Best
+/// effort: where it is refused the hash runs at normal priority.
+fn lower_priority() {
+    // SAFETY: setpriority only reads its arguments; `0` names the calling thread.
+    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, HASH_NICENESS) };
 }
 
 #[cfg(test)]

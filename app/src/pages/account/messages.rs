@@ -1,6 +1,8 @@
 //! What the account pages say after a form post came back (`?done=WHAT`, `?error=CODE`), in plain
 //! words. The codes are Better Auth's, plus the few the forms add (see `auth::routes::account_forms`).
 //! The sign-in and sign-up forms say the codes they do not word themselves this way too.
+use const_format::formatcp;
+use ticklist::model::{NAME_MAX, PASSWORD_MAX, PASSWORD_MIN};
 
 /// The confirmation for `done=what`; `None` for a value the forms never send.
 pub fn done(what: &str) -> Option<&'static str> {
@@ -26,10 +28,10 @@ pub fn error(code: &str) -> &'static str {
     match code {
         "RATE_LIMITED" => "Too many attempts. Wait a minute and try again.",
         "INVALID_PASSWORD" => "That password isn't right.",
-        "PASSWORD_TOO_SHORT" => "Use at least 8 characters for the new password.",
-        "PASSWORD_TOO_LONG" => "Use at most 128 characters for a password.",
+        "PASSWORD_TOO_SHORT" => formatcp!("Use at least {PASSWORD_MIN} characters for the new password."),
+        "PASSWORD_TOO_LONG" => formatcp!("Use at most {PASSWORD_MAX} characters for a password."),
         "NAME_REQUIRED" => "Enter your name.",
-        "NAME_TOO_LONG" => "Use at most 128 characters for your name.",
+        "NAME_TOO_LONG" => formatcp!("Use at most {NAME_MAX} characters for your name."),
         "INVALID_EMAIL" => "Enter a valid email address.",
         "EMAIL_IS_THE_SAME" => "That is already your email address.",
         "EMAIL_ALREADY_VERIFIED" => "Your email address is already verified.",

@@ -38,7 +38,7 @@ pub fn TasksPage() -> impl IntoView {
                     Ok(Some(viewer)) => {
                         // The first page of tasks is read here, on the server, and handed to the island.
                         let search = location.search.get_untracked();
-                        let listing = first_page(&viewer, &parse_query(&search))
+                        let listing = first_page(&viewer, &TaskQuery::from_address(&search))
                             .await
                             .map_err(|error| ClientError::from(error).message());
                         view! { <Board listing=FromServer(listing) search user=viewer.id /> }.into_any()
@@ -66,15 +66,6 @@ fn current_url() -> String {
     format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
 }
 
-/// The query in the URL; empty values (from a plain GET form) count as absent, and an invalid query
-/// falls back to the default view rather than an error page.
-fn parse_query(search: &str) -> TaskQuery {
-    let pairs = form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()));
-    TaskQuery::from_pairs(pairs).unwrap_or_default()
-}
-
 /// The board: the new-task form, the filters and the list, live in the browser. `listing` is the first
 /// page as the server read it (or why it could not); `search` the URL's query it was read for; `user`
 /// whose board it is.
@@ -82,7 +73,7 @@ fn parse_query(search: &str) -> TaskQuery {
 fn Board(listing: FromServer<Result<TaskListing, String>>, search: String, user: String) -> impl IntoView {
     let notices = Notices::new();
     provide_context(notices);
-    let state = ListState::new(parse_query(&search), notices);
+    let state = ListState::new(TaskQuery::from_address(&search), notices);
     provide_context(state);
     match listing.0 {
         Ok(page) => state.load(page),
@@ -96,7 +87,7 @@ fn Board(listing: FromServer<Result<TaskListing, String>>, search: String, user:
     });
     // Back and Forward move between views of the board without leaving the page.
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
-        state.show(parse_query(&window().location().search().unwrap_or_default()));
+        state.show(TaskQuery::from_address(&window().location().search().unwrap_or_default()));
     });
 
     view! {
@@ -138,7 +129,7 @@ fn follow_board_link(state: ListState, event: MouseEvent) {
     let same_page = link.origin() == window().location().origin().unwrap_or_default() && link.pathname() == "/";
     if same_page && link.target().is_empty() {
         event.prevent_default();
-        state.navigate(parse_query(&link.search()));
+        state.navigate(TaskQuery::from_address(&link.search()));
     }
 }
 

@@ -2,7 +2,7 @@
 //! form (posts to `/tasks/new` without JavaScript); hydrated, it adds the task at once and keeps what
 //! was typed in session storage until the server has it.
 use leptos::{ev::SubmitEvent, prelude::*};
-use ticklist::model::{DESCRIPTION_MAX, NewTask, TITLE_MAX};
+use ticklist::model::{DESCRIPTION_MAX, FieldError, NewTask, TITLE_MAX};
 
 use super::draft::{Draft, NEW_TASK_KEY, field};
 use super::state::ListState;
@@ -41,13 +41,7 @@ pub fn NewTaskForm() -> impl IntoView {
         let current = draft.get_untracked();
         let input = current.to_input();
         if let Err(errors) = input.clone().validate() {
-            set_problem.set(Some(
-                errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ));
+            set_problem.set(Some(FieldError::describe(&errors)));
             return;
         }
         set_problem.set(None);

@@ -132,7 +132,6 @@ impl ListState {
         let read = self.reads.get_value() + 1;
         self.reads.set_value(read);
         self.loading.set(true);
-        let query = query.to_query_string();
         let state = *self;
         spawn_local(async move {
             let result = match list_tasks(query.clone()).await {
@@ -332,7 +331,7 @@ impl ListState {
         query.offset = self.tasks.with_untracked(|tasks| tasks.iter().filter(|t| t.id > 0).count()) as u64;
         self.loading_more.set(true);
         spawn_local(async move {
-            match list_tasks(query.to_query_string()).await {
+            match list_tasks(query).await {
                 Ok(page) => state.tasks.update(|tasks| {
                     let known: Vec<i64> = tasks.iter().map(|t| t.id).collect();
                     tasks.extend(page.tasks.into_iter().filter(|t| !known.contains(&t.id)));

@@ -1,5 +1,7 @@
 //! The store: SQLite or PostgreSQL behind one concrete type. Queries are written once with `$1`
 //! placeholders (which sqlx's SQLite driver also understands) and run on whichever pool is configured.
+//! Longer than most files: the two backends' `Dialect` implementations stand next to each other, so
+//! that what differs between them is seen in one place.
 mod accounts;
 mod deletions;
 mod error;

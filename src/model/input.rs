@@ -1,6 +1,8 @@
 //! What clients send to create or change a task, and the validation that turns it into something the
 //! store may write. Values with rules (priority, dates, tags) arrive as plain JSON types so that every
 //! broken rule is reported at once (422) instead of the first bad value aborting the parse (400).
+//! Longer than most files: the three bodies (create, replace, patch) and the one set of rules they
+//! share, so that a rule cannot differ between them.
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 

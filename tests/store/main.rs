@@ -1,5 +1,7 @@
 //! The store contract: one suite, run on SQLite and on PostgreSQL (the PostgreSQL half fails loudly
 //! when no server can be had; see `scripts/pg-test-url`).
+//! Longer than most files: the store contract is one list of tests (`on_both_backends!`), kept in one
+//! file except for the JSON shape and the read cache, which have their own.
 #[path = "../common/mod.rs"]
 mod common;
 mod json_shape;

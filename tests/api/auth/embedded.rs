@@ -1,5 +1,7 @@
 //! The embedded Better Auth: sign-up, sign-in and sign-out with every status and error code of the
 //! protocol, sessions (expiry, refresh), the JWT and JWKS, key rotation, races and rate limits.
+//! Longer than most files: one test per status and error code of the protocol's core endpoints, in
+//! the order the protocol lists them.
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use serde_json::{Value, json};
 

@@ -1,6 +1,8 @@
 //! The list page's state: the loaded tasks and counts, and every change to them, applied at once on
 //! screen (optimistically) and rolled back with a visible error when the server refuses. Changes made
 //! elsewhere (another tab or device) arrive from the live stream and bring the view up to date (`sync`).
+//! Longer than most files: each change's optimistic step and its rollback sit side by side, so that
+//! what a refused change puts back is checked in one read.
 mod sync;
 
 use std::time::Duration;

@@ -59,7 +59,7 @@ impl Feed {
 
     pub fn publish(&self, message: FeedMessage) {
         if let FeedMessage::Change { user_id, event } = &message {
-            self.reads.saw_write(user_id, event.version);
+            self.reads.raise(user_id, event.version);
         }
         // No subscriber: nobody to tell.
         let _ = self.sender.send(message);

@@ -8,7 +8,7 @@
 //! - **PostgreSQL** (several instances may write): asked of the database on every read, one
 //!   primary-key lookup instead of the read itself; a write through any instance is seen at once.
 //! - **SQLite** (one server process writes): every write of this process raises the version here as
-//!   it commits, before its caller is answered ([`ReadCache::saw_write`], from the change feed's
+//!   it commits, before its caller is answered ([`ReadCache::raise`], from the change feed's
 //!   publication), so a version known here is trusted without asking — for at most [`TRUSTED_FOR`],
 //!   after which the database is asked again, which bounds how long a write by another process (the
 //!   `ticklist seed-tasks` command) can go unseen.
@@ -130,18 +130,10 @@ impl ReadCache {
         (known.at.elapsed() < self.trusted_for).then_some(known.version)
     }
 
-    /// Remembers `version` as the user's, as read from the database just now. A version only grows
-    /// (a deleted account's is forgotten instead), so a higher one learnt meanwhile is kept.
-    pub(crate) fn learnt(&self, user: &Arc<str>, version: i64) {
-        self.raise(user, version);
-    }
-
-    /// A write of this process committed `version` of the user's tasks (before its caller is told).
-    pub(crate) fn saw_write(&self, user: &Arc<str>, version: i64) {
-        self.raise(user, version);
-    }
-
-    fn raise(&self, user: &Arc<str>, version: i64) {
+    /// Remembers `version` as the user's: read from the database just now, or committed by a write of
+    /// this process (before its caller is told). A version only grows (a deleted account's is
+    /// forgotten instead), so a higher one learnt meanwhile is kept.
+    pub(crate) fn raise(&self, user: &Arc<str>, version: i64) {
         let mut versions = self.versions();
         if versions.len() >= MAX_USERS && !versions.contains_key(user) {
             versions.clear();
@@ -229,7 +221,7 @@ impl Store {
             Some(version) => version,
             None => {
                 let version = self.change_version(user_id).await?;
-                reads.learnt(&key.user, version);
+                reads.raise(&key.user, version);
                 version
             }
         };
@@ -275,9 +267,9 @@ mod tests {
         let cache = ReadCache::new(TRUSTED_FOR);
         let user: Arc<str> = "u".into();
         assert_eq!(cache.trusted_version("u"), None, "never learnt");
-        cache.learnt(&user, 3);
-        cache.saw_write(&user, 4);
-        cache.learnt(&user, 3); // a reading taken before the write, arriving after it
+        cache.raise(&user, 3); // read from the database
+        cache.raise(&user, 4); // a write
+        cache.raise(&user, 3); // a reading taken before the write, arriving after it
         assert_eq!(cache.trusted_version("u"), Some(4));
         cache.forget("u");
         assert_eq!(cache.trusted_version("u"), None);
@@ -286,7 +278,7 @@ mod tests {
     #[test]
     fn without_trust_every_version_is_asked_of_the_database() {
         let cache = ReadCache::new(Duration::ZERO);
-        cache.saw_write(&"u".into(), 4);
+        cache.raise(&"u".into(), 4);
         assert_eq!(cache.trusted_version("u"), None);
     }
 

@@ -28,11 +28,14 @@ impl Encoding for QueryForm {
 /// The form field the query travels in.
 const FIELD: &str = "query";
 
+/// The form body that carries `query`.
+fn body(query: &TaskQuery) -> String {
+    form_urlencoded::Serializer::new(String::new()).append_pair(FIELD, &query.to_query_string()).finish()
+}
+
 impl<Request: ClientReq<FnError>> IntoReq<QueryForm, Request, FnError> for ListTasks {
     fn into_req(self, path: &str, accepts: &str) -> Result<Request, FnError> {
-        let body =
-            form_urlencoded::Serializer::new(String::new()).append_pair(FIELD, &self.query.to_query_string()).finish();
-        Request::try_new_post(path, QueryForm::CONTENT_TYPE, accepts, body)
+        Request::try_new_post(path, QueryForm::CONTENT_TYPE, accepts, body(&self.query))
     }
 }
 
@@ -75,9 +78,7 @@ mod tests {
     #[tokio::test]
     async fn the_server_reads_the_query_the_board_writes() {
         let query = TaskQuery::parse("status=pending&tag=home&sort=title&limit=5").unwrap();
-        let body =
-            form_urlencoded::Serializer::new(String::new()).append_pair(FIELD, &query.to_query_string()).finish();
-        let args = read(&body).await.unwrap();
+        let args = read(&body(&query)).await.unwrap();
         assert_eq!(args.query, query);
         assert_eq!(read("").await.unwrap().query, TaskQuery::default());
     }

@@ -33,13 +33,12 @@ async fn forgot_password(
     Form(form): Form<ForgotForm>,
 ) -> Response {
     let email = form.email.trim();
-    let result = match admit(&state, client, &headers, "/request-password-reset").await {
-        Ok(()) => match crate::auth::session::user_fields::email(email) {
-            Ok(()) => account::password::send_reset_link(&state, email, None).await,
-            Err(error) => Err(error),
-        },
-        Err(error) => Err(error),
-    };
+    let result = async {
+        admit(&state, client, &headers, "/request-password-reset").await?;
+        crate::auth::session::user_fields::email(email)?;
+        account::password::send_reset_link(&state, email, None).await
+    }
+    .await;
     match result.map_err(validation_as("INVALID_EMAIL")) {
         Ok(()) => see_other(&format!("{FORGOT_PAGE}?done=sent"), []),
         Err(error) => see_other(&format!("{FORGOT_PAGE}?error={}&email={}", code_of(&error), encode(email)), []),
@@ -62,10 +61,11 @@ async fn reset_password(
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> Response {
-    let result = match admit(&state, client, &headers, "/reset-password").await {
-        Ok(()) => account::password::reset_password(&state, &form.token, form.new_password).await,
-        Err(error) => Err(error),
-    };
+    let result = async {
+        admit(&state, client, &headers, "/reset-password").await?;
+        account::password::reset_password(&state, &form.token, form.new_password).await
+    }
+    .await;
     match result {
         Ok(()) => see_other("/sign-in?reset=1", []),
         Err(error) if error.code == Some("INVALID_TOKEN") => {

@@ -34,8 +34,8 @@ pub fn verify_blocking(password: &str, stored: &str) -> bool {
     constant_time_eq(computed.as_bytes(), key_hex.to_ascii_lowercase().as_bytes())
 }
 
-/// How many hashes may wait per core, on top of those running. A flood of sign-ins beyond that is
-/// refused at once ([`Busy`]) instead of queueing minutes of work.
+/// How many hashes may be admitted per core on top of one (running or waiting). A flood of sign-ins
+/// beyond that is refused at once ([`Busy`]) instead of queueing minutes of work.
 const WAITING_PER_CORE: usize = 16;
 
 /// The niceness of a hashing thread (0 is normal, 19 the lowest): under load the scheduler gives a
@@ -50,8 +50,8 @@ pub struct Busy;
 
 /// The hashing budget of a server: one hash runs at once per two cores (each takes 32 MiB, 128·r·N
 /// bytes, and a core for ~70 ms), so that a flood of sign-ins leaves the other core and the memory to
-/// everything else, and at most `WAITING_PER_CORE` per core wait. Shared by all requests (through the
-/// app state); cheap to clone.
+/// everything else, and at most `1 + WAITING_PER_CORE` per core are admitted, running or waiting.
+/// Shared by all requests (through the app state); cheap to clone.
 #[derive(Clone)]
 pub struct HashQueue(Arc<Queue>);
 

@@ -3,6 +3,7 @@
 //! Longer than most files: the two backends' `Dialect` implementations stand next to each other, so
 //! that what differs between them is seen in one place.
 mod accounts;
+pub(crate) mod batch;
 mod deletions;
 mod error;
 pub mod feed;
@@ -18,11 +19,13 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 use chrono::{DateTime, Utc};
 use sqlx::{
     PgPool, Postgres, Sqlite, SqlitePool, Transaction,
+    pool::PoolConnection,
     postgres::PgPoolOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
 pub use accounts::{ProfileChange, VerificationRow};
+use batch::{Arg, Queued, WriteBatch, bind_all};
 pub use error::StoreError;
 pub use feed::{ChangeEvent, ChangeKind, Feed, FeedMessage};
 pub use jwks::JwkRow;
@@ -207,6 +210,30 @@ pub(crate) trait Dialect {
     /// Starts a transaction that holds the write lock from its first statement, so concurrent
     /// read-modify-write transactions queue instead of failing (on SQLite, at `feed`'s write gate).
     async fn begin_write(&self, feed: &Feed) -> Result<WriteTx<Self::Db>, sqlx::Error>;
+    /// What a [`WriteBatch`] holds: a pooled connection on SQLite (the writes go as one script at
+    /// commit), the open transaction on PostgreSQL.
+    type Held: std::ops::DerefMut<Target = <Self::Db as sqlx::Database>::Connection> + Send;
+    /// Tags the task inserted just before it in the same transaction, of user `$1`, with each tag of
+    /// the JSON array `$2`.
+    const TAG_NEW_TASK: &'static str;
+    /// Tags task `$1` of user `$2` with each tag of the JSON array `$3`.
+    const TAG_TASK: &'static str;
+    /// Starts a write whose reads run at once and whose writes wait for [`Dialect::commit_batch`];
+    /// it holds the write lock as [`Dialect::begin_write`] does.
+    async fn begin_batch(&self, feed: &Feed) -> Result<WriteBatch<Self::Held>, sqlx::Error>;
+    /// Runs the batch's queued writes and commits them, announcing the event that `finish` makes of
+    /// the rows they returned (in order) as [`Dialect::commit_change`] does; returns what else
+    /// `finish` made. Once called it runs to its end even if its caller stops waiting, so a write is
+    /// never left half-sent nor committed unannounced.
+    async fn commit_batch<T: Send + 'static>(
+        &self,
+        batch: WriteBatch<Self::Held>,
+        feed: &Arc<Feed>,
+        user_id: &str,
+        finish: impl FnOnce(&[<Self::Db as sqlx::Database>::Row]) -> Result<(ChangeEvent, T), sqlx::Error> + Send + 'static,
+    ) -> Result<T, sqlx::Error>;
+    /// A timestamp as this backend stores it, as a bind value.
+    fn time_arg(&self, at: DateTime<Utc>) -> Arg;
     /// A timestamp as this backend stores it. On SQLite that is the text Better Auth writes
     /// (`2026-11-24T00:34:20.205Z`), which also sorts correctly as text.
     fn time(&self, at: DateTime<Utc>) -> Self::Time;
@@ -264,6 +291,54 @@ impl Dialect for SqlitePool {
         let gate = feed.write_gate.clone().lock_owned().await;
         Ok(WriteTx { tx: self.begin_with("BEGIN IMMEDIATE").await?, _gate: Some(gate) })
     }
+    type Held = PoolConnection<Sqlite>;
+    // `last_insert_rowid()` changes with each tag row inserted: the CTE reads it once, before.
+    const TAG_NEW_TASK: &'static str = "with new_task (id) as materialized (select last_insert_rowid()) \
+        insert into task_tag (task_id, user_id, tag) select new_task.id, $1, tag.value from new_task, json_each($2) as tag";
+    const TAG_TASK: &'static str =
+        "insert into task_tag (task_id, user_id, tag) select $1, $2, tag.value from json_each($3) as tag";
+    async fn begin_batch(&self, feed: &Feed) -> Result<WriteBatch<Self::Held>, sqlx::Error> {
+        let gate = feed.write_gate.clone().lock_owned().await;
+        Ok(WriteBatch { held: self.acquire().await?, queued: Vec::new(), gate: Some(gate) })
+    }
+    async fn commit_batch<T: Send + 'static>(
+        &self,
+        batch: WriteBatch<Self::Held>,
+        feed: &Arc<Feed>,
+        user_id: &str,
+        finish: impl FnOnce(&[sqlx::sqlite::SqliteRow]) -> Result<(ChangeEvent, T), sqlx::Error> + Send + 'static,
+    ) -> Result<T, sqlx::Error> {
+        let WriteBatch { held: mut connection, queued, gate } = batch;
+        let (feed, user_id) = (feed.clone(), Arc::<str>::from(user_id));
+        // On a task of its own, so that a caller who stops waiting (a client gone) cannot stop it
+        // between the script's statements and leave its transaction open.
+        let written = tokio::spawn(async move {
+            let (sql, args) = batch::sqlite_script(queued);
+            let rows = match bind_all!(sqlx::query(&sql), args).fetch_all(&mut *connection).await {
+                Ok(rows) => rows,
+                Err(error) => {
+                    // A statement failed and the script stopped inside its transaction: closing
+                    // the connection rolls it back, and the pool opens a new one.
+                    let _ = connection.close().await;
+                    return Err(error);
+                }
+            };
+            let (event, value) = finish(&rows)?;
+            // Published before the gate opens for the next writer: events leave in commit order.
+            feed.publish(FeedMessage::Change { user_id, event: Arc::new(event) });
+            drop(gate);
+            Ok(value)
+        });
+        match written.await {
+            Ok(result) => result,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            // The runtime is shutting down.
+            Err(_) => Err(sqlx::Error::PoolClosed),
+        }
+    }
+    fn time_arg(&self, at: DateTime<Utc>) -> Arg {
+        Arg::Text(self.time(at))
+    }
     fn time(&self, at: DateTime<Utc>) -> String {
         crate::model::timestamp::format(&at)
     }
@@ -297,6 +372,35 @@ impl Dialect for PgPool {
     async fn begin_write(&self, _feed: &Feed) -> Result<WriteTx<Postgres>, sqlx::Error> {
         Ok(WriteTx { tx: self.begin().await?, _gate: None })
     }
+    type Held = Transaction<'static, Postgres>;
+    // `lastval()`: the id the task insert just before drew, on this connection.
+    const TAG_NEW_TASK: &'static str = "insert into task_tag (task_id, user_id, tag) \
+        select lastval(), $1, tag from json_array_elements_text($2::json) as tag";
+    const TAG_TASK: &'static str = "insert into task_tag (task_id, user_id, tag) select $1, $2, tag from json_array_elements_text($3::json) as tag";
+    async fn begin_batch(&self, _feed: &Feed) -> Result<WriteBatch<Self::Held>, sqlx::Error> {
+        Ok(WriteBatch { held: self.begin().await?, queued: Vec::new(), gate: None })
+    }
+    async fn commit_batch<T: Send + 'static>(
+        &self,
+        batch: WriteBatch<Self::Held>,
+        _feed: &Arc<Feed>,
+        user_id: &str,
+        finish: impl FnOnce(&[sqlx::postgres::PgRow]) -> Result<(ChangeEvent, T), sqlx::Error> + Send + 'static,
+    ) -> Result<T, sqlx::Error> {
+        // A caller who stops waiting drops the transaction, which rolls it back with its notice.
+        let WriteBatch { held: mut tx, queued, .. } = batch;
+        let mut rows = Vec::new();
+        for Queued { sql, args } in queued {
+            rows.extend(bind_all!(sqlx::query(sql), args).fetch_all(&mut *tx).await?);
+        }
+        let (event, value) = finish(&rows)?;
+        notify(&mut tx, user_id, &event).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+    fn time_arg(&self, at: DateTime<Utc>) -> Arg {
+        Arg::Time(at)
+    }
     fn time(&self, at: DateTime<Utc>) -> DateTime<Utc> {
         at
     }
@@ -307,13 +411,19 @@ impl Dialect for PgPool {
         user_id: &str,
         event: ChangeEvent,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("select pg_notify($1, $2)")
-            .bind(feed::CHANNEL)
-            .bind(feed::Notice::payload(user_id, &event))
-            .execute(&mut *tx)
-            .await?;
+        notify(&mut tx, user_id, &event).await?;
         tx.commit().await
     }
+}
+
+/// Sends `event` of `user_id` to every instance when the transaction `tx` commits (see [`feed`]).
+async fn notify(tx: &mut sqlx::PgConnection, user_id: &str, event: &ChangeEvent) -> Result<(), sqlx::Error> {
+    sqlx::query("select pg_notify($1, $2)")
+        .bind(feed::CHANNEL)
+        .bind(feed::Notice::payload(user_id, event))
+        .execute(tx)
+        .await
+        .map(drop)
 }
 
 pub(crate) fn lock_row<P: Dialect>(_: &P) -> &'static str {
@@ -326,4 +436,12 @@ pub(crate) fn bytewise<P: Dialect>(_: &P) -> &'static str {
 
 pub(crate) fn page_as_json<P: Dialect>(_: &P) -> &'static str {
     P::PAGE_AS_JSON
+}
+
+pub(crate) fn tag_new_task<P: Dialect>(_: &P) -> &'static str {
+    P::TAG_NEW_TASK
+}
+
+pub(crate) fn tag_task<P: Dialect>(_: &P) -> &'static str {
+    P::TAG_TASK
 }

@@ -1,7 +1,10 @@
 //! Task rows: every statement is scoped by `user_id`, and every multi-statement write runs in one
 //! transaction together with the per-user counts (`task_count`). Longer than most files on purpose:
 //! every statement on task rows is here, so that the `user_id` scoping of each is checked in one read.
-use super::{ChangeEvent, ChangeKind, Dialect, Store, StoreError, bytewise, lock_row, page_as_json};
+use super::batch::{Arg, bind_all, nth_i64};
+use super::{
+    ChangeEvent, ChangeKind, Dialect, Store, StoreError, bytewise, lock_row, page_as_json, tag_new_task, tag_task,
+};
 use crate::model::{Order, Priority, SortKey, StatusFilter, Task, TaskDraft, TaskQuery};
 use crate::on_pool;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -70,31 +73,6 @@ impl From<TaskRow> for Task {
 
 const COLUMNS: &str = "id, user_id, title, description, completed, priority, due_date, tags, created_at, updated_at";
 
-/// A bind value of a dynamically built statement.
-#[derive(Clone)]
-enum Arg {
-    Text(String),
-    Int(i64),
-    Bool(bool),
-    Date(NaiveDate),
-}
-
-/// Binds `$args` in order onto a sqlx query of either backend.
-macro_rules! bind_all {
-    ($query:expr, $args:expr) => {{
-        let mut query = $query;
-        for arg in $args {
-            query = match arg {
-                Arg::Text(value) => query.bind(value),
-                Arg::Int(value) => query.bind(value),
-                Arg::Bool(value) => query.bind(value),
-                Arg::Date(value) => query.bind(value),
-            };
-        }
-        query
-    }};
-}
-
 /// What the `search` column holds for a title and description.
 fn search_text(title: &str, description: Option<&str>) -> String {
     format!("{}\n{}", title.to_lowercase(), description.unwrap_or_default().to_lowercase())
@@ -118,6 +96,13 @@ fn tags_json(tags: &[String]) -> String {
     serde_json::to_string(tags).expect("a list of strings serializes")
 }
 
+const INSERT_TASK: &str = "insert into task (user_id, title, description, completed, priority, due_date, tags, search, \
+     created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id";
+
+/// Rewrites task `$1` of user `$2` (its tags' rows are rewritten apart).
+const UPDATE_TASK: &str = "update task set title = $3, description = $4, completed = $5, priority = $6, due_date = $7, \
+     tags = $8, search = $9, updated_at = $10 where id = $1 and user_id = $2";
+
 /// Adds to a user's counts and raises their change version, creating the row on the user's first
 /// task; returns the new version.
 const BUMP_COUNTS: &str = "insert into task_count (user_id, total, completed, version) values ($1, $2, $3, 1) \
@@ -132,37 +117,35 @@ fn event_of(kind: ChangeKind, id: i64, task: Option<&Task>, version: i64) -> Cha
 impl Store {
     /// Stores a new task for `user_id`.
     pub async fn insert_task(&self, user_id: &str, draft: &TaskDraft, now: DateTime<Utc>) -> Result<Task, StoreError> {
-        let search = search_text(&draft.title, draft.description.as_deref());
         let tags = tags_json(&draft.tags);
+        let mut task = Task {
+            id: 0,
+            user_id: user_id.to_owned(),
+            title: draft.title.clone(),
+            description: draft.description.clone(),
+            completed: draft.completed,
+            priority: draft.priority,
+            due_date: draft.due_date,
+            tags: draft.tags.clone(),
+            created_at: now,
+            updated_at: now,
+        };
         let task = on_pool!(self, pool => {
-            let mut tx = pool.begin_write(&self.feed).await?;
-            let id: i64 = sqlx::query_scalar(
-                "insert into task (user_id, title, description, completed, priority, due_date, tags, search, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
-            )
-            .bind(user_id).bind(&draft.title).bind(&draft.description).bind(draft.completed)
-            .bind(draft.priority.rank()).bind(draft.due_date).bind(&tags).bind(&search).bind(pool.time(now))
-            .fetch_one(&mut *tx).await?;
-            for tag in &draft.tags {
-                sqlx::query("insert into task_tag (task_id, user_id, tag) values ($1, $2, $3)")
-                    .bind(id).bind(user_id).bind(tag).execute(&mut *tx).await?;
+            let mut batch = pool.begin_batch(&self.feed).await?;
+            batch.queue(INSERT_TASK, vec![
+                Arg::Text(user_id.to_owned()), Arg::Text(draft.title.clone()), Arg::OptText(draft.description.clone()),
+                Arg::Bool(draft.completed), Arg::Int(draft.priority.rank().into()), Arg::OptDate(draft.due_date),
+                Arg::Text(tags.clone()), Arg::Text(search_text(&draft.title, draft.description.as_deref())), pool.time_arg(now),
+            ]);
+            if !draft.tags.is_empty() {
+                batch.queue(tag_new_task(pool), vec![Arg::Text(user_id.to_owned()), Arg::Text(tags)]);
             }
-            let version: i64 = sqlx::query_scalar(BUMP_COUNTS)
-                .bind(user_id).bind(1_i64).bind(i64::from(draft.completed)).fetch_one(&mut *tx).await?;
-            let task = Task {
-                id,
-                user_id: user_id.to_owned(),
-                title: draft.title.clone(),
-                description: draft.description.clone(),
-                completed: draft.completed,
-                priority: draft.priority,
-                due_date: draft.due_date,
-                tags: draft.tags.clone(),
-                created_at: now,
-                updated_at: now,
-            };
-            pool.commit_change(tx, &self.feed, user_id, event_of(ChangeKind::Created, id, Some(&task), version)).await?;
-            task
+            batch.queue(BUMP_COUNTS, vec![Arg::Text(user_id.to_owned()), Arg::Int(1), Arg::Int(draft.completed.into())]);
+            pool.commit_batch(batch, &self.feed, user_id, move |rows| {
+                task.id = nth_i64(rows, 0)?;
+                let version = nth_i64(rows, 1)?;
+                Ok((event_of(ChangeKind::Created, task.id, Some(&task), version), task))
+            }).await?
         });
         Ok(task)
     }
@@ -185,27 +168,24 @@ impl Store {
         change: impl FnOnce(&Task) -> TaskDraft,
     ) -> Result<Option<Task>, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin_write(&self.feed).await?;
+            let mut batch = pool.begin_batch(&self.feed).await?;
             let sql = format!("select {COLUMNS} from task where id = $1 and user_id = $2{}", lock_row(pool));
-            let row: Option<TaskRow> = sqlx::query_as(&sql).bind(id).bind(user_id).fetch_optional(&mut *tx).await?;
+            let row: Option<TaskRow> = sqlx::query_as(&sql).bind(id).bind(user_id).fetch_optional(&mut *batch).await?;
             let Some(old) = row.map(Task::from) else { return Ok(None) };
             let draft = change(&old);
             if draft.same_as(&old) {
                 return Ok(Some(old));
             }
-            sqlx::query(
-                "update task set title = $3, description = $4, completed = $5, priority = $6, due_date = $7, \
-                 tags = $8, search = $9, updated_at = $10 where id = $1 and user_id = $2",
-            )
-            .bind(id).bind(user_id).bind(&draft.title).bind(&draft.description).bind(draft.completed)
-            .bind(draft.priority.rank()).bind(draft.due_date).bind(tags_json(&draft.tags))
-            .bind(search_text(&draft.title, draft.description.as_deref())).bind(pool.time(now))
-            .execute(&mut *tx).await?;
+            let tags = tags_json(&draft.tags);
+            batch.queue(UPDATE_TASK, vec![
+                Arg::Int(id), Arg::Text(user_id.to_owned()), Arg::Text(draft.title.clone()), Arg::OptText(draft.description.clone()),
+                Arg::Bool(draft.completed), Arg::Int(draft.priority.rank().into()), Arg::OptDate(draft.due_date),
+                Arg::Text(tags.clone()), Arg::Text(search_text(&draft.title, draft.description.as_deref())), pool.time_arg(now),
+            ]);
             if draft.tags != old.tags {
-                sqlx::query("delete from task_tag where task_id = $1").bind(id).execute(&mut *tx).await?;
-                for tag in &draft.tags {
-                    sqlx::query("insert into task_tag (task_id, user_id, tag) values ($1, $2, $3)")
-                        .bind(id).bind(user_id).bind(tag).execute(&mut *tx).await?;
+                batch.queue("delete from task_tag where task_id = $1", vec![Arg::Int(id)]);
+                if !draft.tags.is_empty() {
+                    batch.queue(tag_task(pool), vec![Arg::Int(id), Arg::Text(user_id.to_owned()), Arg::Text(tags)]);
                 }
             }
             let delta = match (old.completed, draft.completed) {
@@ -213,7 +193,7 @@ impl Store {
                 (true, false) => -1,
                 _ => 0,
             };
-            let version: i64 = sqlx::query_scalar(BUMP_COUNTS).bind(user_id).bind(0_i64).bind(delta).fetch_one(&mut *tx).await?;
+            batch.queue(BUMP_COUNTS, vec![Arg::Text(user_id.to_owned()), Arg::Int(0), Arg::Int(delta)]);
             let task = Task {
                 title: draft.title,
                 description: draft.description,
@@ -224,7 +204,10 @@ impl Store {
                 updated_at: now,
                 ..old
             };
-            pool.commit_change(tx, &self.feed, user_id, event_of(ChangeKind::Updated, id, Some(&task), version)).await?;
+            let task = pool.commit_batch(batch, &self.feed, user_id, move |rows| {
+                let version = nth_i64(rows, 0)?;
+                Ok((event_of(ChangeKind::Updated, id, Some(&task), version), task))
+            }).await?;
             Ok(Some(task))
         })
     }
@@ -232,13 +215,15 @@ impl Store {
     /// Deletes task `id` of `user_id`; `false` when there was no such task.
     pub async fn delete_task(&self, user_id: &str, id: i64) -> Result<bool, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin_write(&self.feed).await?;
-            let completed: Option<bool> = sqlx::query_scalar("delete from task where id = $1 and user_id = $2 returning completed")
-                .bind(id).bind(user_id).fetch_optional(&mut *tx).await?;
+            let mut batch = pool.begin_batch(&self.feed).await?;
+            let sql = format!("select completed from task where id = $1 and user_id = $2{}", lock_row(pool));
+            let completed: Option<bool> = sqlx::query_scalar(&sql).bind(id).bind(user_id).fetch_optional(&mut *batch).await?;
             let Some(completed) = completed else { return Ok(false) };
-            let version: i64 = sqlx::query_scalar(BUMP_COUNTS)
-                .bind(user_id).bind(-1_i64).bind(-i64::from(completed)).fetch_one(&mut *tx).await?;
-            pool.commit_change(tx, &self.feed, user_id, event_of(ChangeKind::Deleted, id, None, version)).await?;
+            batch.queue("delete from task where id = $1 and user_id = $2", vec![Arg::Int(id), Arg::Text(user_id.to_owned())]);
+            batch.queue(BUMP_COUNTS, vec![Arg::Text(user_id.to_owned()), Arg::Int(-1), Arg::Int(-i64::from(completed))]);
+            pool.commit_batch(batch, &self.feed, user_id, move |rows| {
+                Ok((event_of(ChangeKind::Deleted, id, None, nth_i64(rows, 0)?), true))
+            }).await?;
             Ok(true)
         })
     }

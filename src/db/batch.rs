@@ -2,7 +2,7 @@
 //! its writes are queued and sent together when it commits. On SQLite they go as one script
 //! (`BEGIN IMMEDIATE; …; COMMIT`) that the connection's thread runs in a single hand-off, where a
 //! transaction of statements sent one by one costs a hand-off to that thread and back for each
-//! (that wait, not SQLite's work, was most of a write's time). On PostgreSQL they run one after
+//! (with both cores busy, each hand-off waits to be scheduled). On PostgreSQL they run one after
 //! another in the transaction the batch began.
 use chrono::{DateTime, NaiveDate, Utc};
 use std::fmt::Write as _;

@@ -96,6 +96,22 @@ fn tags_json(tags: &[String]) -> String {
     serde_json::to_string(tags).expect("a list of strings serializes")
 }
 
+/// What [`INSERT_TASK`] (after the user) and [`UPDATE_TASK`] (after the id and user) store of a
+/// draft, in their placeholders' order: title, description, completed, priority, due date, tags,
+/// search text, and the time (created and updated, or updated).
+fn draft_values(draft: &TaskDraft, tags: &str, time: Arg) -> [Arg; 8] {
+    [
+        Arg::Text(draft.title.clone()),
+        Arg::OptText(draft.description.clone()),
+        Arg::Bool(draft.completed),
+        Arg::Int(draft.priority.rank().into()),
+        Arg::OptDate(draft.due_date),
+        Arg::Text(tags.to_owned()),
+        Arg::Text(search_text(&draft.title, draft.description.as_deref())),
+        time,
+    ]
+}
+
 const INSERT_TASK: &str = "insert into task (user_id, title, description, completed, priority, due_date, tags, search, \
      created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id";
 
@@ -132,11 +148,9 @@ impl Store {
         };
         let task = on_pool!(self, pool => {
             let mut batch = pool.begin_batch(&self.feed).await?;
-            batch.queue(INSERT_TASK, vec![
-                Arg::Text(user_id.to_owned()), Arg::Text(draft.title.clone()), Arg::OptText(draft.description.clone()),
-                Arg::Bool(draft.completed), Arg::Int(draft.priority.rank().into()), Arg::OptDate(draft.due_date),
-                Arg::Text(tags.clone()), Arg::Text(search_text(&draft.title, draft.description.as_deref())), pool.time_arg(now),
-            ]);
+            let mut args = vec![Arg::Text(user_id.to_owned())];
+            args.extend(draft_values(draft, &tags, pool.time_arg(now)));
+            batch.queue(INSERT_TASK, args);
             if !draft.tags.is_empty() {
                 batch.queue(tag_new_task(pool), vec![Arg::Text(user_id.to_owned()), Arg::Text(tags)]);
             }
@@ -177,11 +191,9 @@ impl Store {
                 return Ok(Some(old));
             }
             let tags = tags_json(&draft.tags);
-            batch.queue(UPDATE_TASK, vec![
-                Arg::Int(id), Arg::Text(user_id.to_owned()), Arg::Text(draft.title.clone()), Arg::OptText(draft.description.clone()),
-                Arg::Bool(draft.completed), Arg::Int(draft.priority.rank().into()), Arg::OptDate(draft.due_date),
-                Arg::Text(tags.clone()), Arg::Text(search_text(&draft.title, draft.description.as_deref())), pool.time_arg(now),
-            ]);
+            let mut args = vec![Arg::Int(id), Arg::Text(user_id.to_owned())];
+            args.extend(draft_values(&draft, &tags, pool.time_arg(now)));
+            batch.queue(UPDATE_TASK, args);
             if draft.tags != old.tags {
                 batch.queue("delete from task_tag where task_id = $1", vec![Arg::Int(id)]);
                 if !draft.tags.is_empty() {

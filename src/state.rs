@@ -26,6 +26,8 @@ pub struct AppState {
     pub mail: crate::mail::Mail,
     /// Live sync: hands each user's task changes to their open event streams.
     pub hub: Arc<crate::live::Hub>,
+    /// Server-rendered board pages, served again while current (see [`crate::http::page_cache`]).
+    pub pages: Arc<crate::http::page_cache::PageCache>,
 }
 
 impl AppState {
@@ -76,7 +78,7 @@ impl AppState {
             crate::db::feed::start_pg_listener(pool.clone(), store.clone()).await;
         }
         let hub = crate::live::Hub::start(&store.feed);
-        Self { config: Arc::new(config), store, verifier, signer, auth, mail, hub }
+        Self { config: Arc::new(config), store, verifier, signer, auth, mail, hub, pages: Arc::default() }
     }
 }
 

@@ -65,14 +65,7 @@ pub async fn patch(store: &Store, user_id: &str, id: i64, input: TaskPatch) -> R
 /// Sets `completed`, or flips it when `completed` is `None`.
 #[tracing::instrument(skip_all)]
 pub async fn complete(store: &Store, user_id: &str, id: i64, completed: Option<bool>) -> Result<Task> {
-    store
-        .update_task(user_id, id, now(), |task| {
-            let mut draft = crate::model::TaskChanges::default().apply(task);
-            draft.completed = completed.unwrap_or(!task.completed);
-            draft
-        })
-        .await?
-        .ok_or(TaskError::NotFound)
+    store.set_completed(user_id, id, completed, now()).await?.ok_or(TaskError::NotFound)
 }
 
 #[tracing::instrument(skip_all)]

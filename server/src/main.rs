@@ -87,6 +87,7 @@ async fn run() -> Result<(), String> {
             }
         })
         .with_state(leptos_options)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::page_cache::serve_board))
         .layer(axum::middleware::from_fn(http::security::page_policy));
     let app = http::with_middleware(http::api_router(state.clone()).merge(site));
 

@@ -14,6 +14,7 @@ pub(crate) enum Arg {
     OptText(Option<String>),
     Int(i64),
     Bool(bool),
+    OptBool(Option<bool>),
     Date(NaiveDate),
     OptDate(Option<NaiveDate>),
     /// A timestamp as PostgreSQL stores it (SQLite's are text: [`super::Dialect::time_arg`]).
@@ -30,6 +31,7 @@ macro_rules! bind_all {
                 $crate::db::batch::Arg::OptText(value) => query.bind(value),
                 $crate::db::batch::Arg::Int(value) => query.bind(value),
                 $crate::db::batch::Arg::Bool(value) => query.bind(value),
+                $crate::db::batch::Arg::OptBool(value) => query.bind(value),
                 $crate::db::batch::Arg::Date(value) => query.bind(value),
                 $crate::db::batch::Arg::OptDate(value) => query.bind(value),
                 $crate::db::batch::Arg::Time(value) => query.bind(value),
@@ -41,7 +43,7 @@ macro_rules! bind_all {
 pub(crate) use bind_all;
 
 /// A statement waiting in a batch: its SQL (placeholders `$1`… of its own) and its values.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Queued {
     pub sql: &'static str,
     pub args: Vec<Arg>,
@@ -153,7 +155,7 @@ mod tests {
         // The same primary key again: this statement fails.
         batch.queue(insert, vec![Arg::Text("u".into())]);
         let failed = pool
-            .commit_batch(batch, &store.feed, "u", |_| -> Result<(super::super::ChangeEvent, ()), _> {
+            .commit_batch(batch, &store.feed, "u", |_| -> Result<(Option<super::super::ChangeEvent>, ()), _> {
                 unreachable!("a failed batch makes no event")
             })
             .await;

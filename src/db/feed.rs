@@ -39,6 +39,8 @@ pub struct Feed {
     /// instead of each sleeping in SQLite's busy handler and retrying, which made a long tail
     /// (hundreds of ms) under load; and events leave in commit order.
     pub(crate) write_gate: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite's writes waiting for their group commit (see [`super::group`]).
+    pub(crate) waiting: super::group::Queue,
     /// The read cache, which hears every change published here as it is published.
     pub(crate) reads: ReadCache,
 }
@@ -49,6 +51,7 @@ impl Feed {
         Self {
             sender: broadcast::channel(CAPACITY).0,
             write_gate: Arc::new(tokio::sync::Mutex::new(())),
+            waiting: super::group::Queue::default(),
             reads: ReadCache::new(trusted_for),
         }
     }

@@ -2,11 +2,20 @@
 //! placeholders (which sqlx's SQLite driver also understands) and run on whichever pool is configured.
 //! Longer than most files: the two backends' `Dialect` implementations stand next to each other, so
 //! that what differs between them is seen in one place.
+/// The columns of a task row, in its struct's order; a macro so that statements can be put together
+/// with `concat!`.
+macro_rules! task_columns {
+    () => {
+        "id, user_id, title, description, completed, priority, due_date, tags, created_at, updated_at"
+    };
+}
+
 mod accounts;
 pub(crate) mod batch;
 mod deletions;
 mod error;
 pub mod feed;
+mod group;
 mod jwks;
 mod outbox;
 mod rate_limits;
@@ -104,6 +113,9 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            // A file of this process cannot hang up: testing it would cost a hand-off to its thread
+            // on every acquire (inside the write lock, for a write).
+            .test_before_acquire(false)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await?;
@@ -230,8 +242,25 @@ pub(crate) trait Dialect {
         batch: WriteBatch<Self::Held>,
         feed: &Arc<Feed>,
         user_id: &str,
-        finish: impl FnOnce(&[<Self::Db as sqlx::Database>::Row]) -> Result<(ChangeEvent, T), sqlx::Error> + Send + 'static,
+        finish: impl FnOnce(&[<Self::Db as sqlx::Database>::Row]) -> Result<(Option<ChangeEvent>, T), sqlx::Error> + Send + 'static,
     ) -> Result<T, sqlx::Error>;
+    /// Runs `queued`, a write that reads nothing before it, in a transaction of its own (PostgreSQL)
+    /// or in the next group commit (SQLite: [`group`]); announces what `finish` makes of the rows
+    /// as [`Dialect::commit_batch`] does (nothing when it makes no event).
+    async fn write_batch<T: Send + 'static>(
+        &self,
+        feed: &Arc<Feed>,
+        user_id: &str,
+        queued: Vec<Queued>,
+        finish: impl FnOnce(&[<Self::Db as sqlx::Database>::Row]) -> Result<(Option<ChangeEvent>, T), sqlx::Error> + Send + 'static,
+    ) -> Result<T, sqlx::Error>;
+    /// Sets task `$1` of user `$2` completed as `$3` says (flips it when `$3` is null) at time `$4`,
+    /// unless it already is; returns the task's new row, then (in the last row) the new `version`.
+    /// Nothing when the task is not there or did not change.
+    const SET_COMPLETED: &'static [&'static str];
+    /// Deletes task `$1` of user `$2` with its counts; returns the new `version` (nothing when there
+    /// was no such task).
+    const DELETE_TASK: &'static [&'static str];
     /// A timestamp as this backend stores it, as a bind value.
     fn time_arg(&self, at: DateTime<Utc>) -> Arg;
     /// A timestamp as this backend stores it. On SQLite that is the text Better Auth writes
@@ -306,7 +335,7 @@ impl Dialect for SqlitePool {
         batch: WriteBatch<Self::Held>,
         feed: &Arc<Feed>,
         user_id: &str,
-        finish: impl FnOnce(&[sqlx::sqlite::SqliteRow]) -> Result<(ChangeEvent, T), sqlx::Error> + Send + 'static,
+        finish: impl FnOnce(&[sqlx::sqlite::SqliteRow]) -> Result<(Option<ChangeEvent>, T), sqlx::Error> + Send + 'static,
     ) -> Result<T, sqlx::Error> {
         let WriteBatch { held: mut connection, queued, gate } = batch;
         let (feed, user_id) = (feed.clone(), Arc::<str>::from(user_id));
@@ -325,7 +354,9 @@ impl Dialect for SqlitePool {
             };
             let (event, value) = finish(&rows)?;
             // Published before the gate opens for the next writer: events leave in commit order.
-            feed.publish(FeedMessage::Change { user_id, event: Arc::new(event) });
+            if let Some(event) = event {
+                feed.publish(FeedMessage::Change { user_id, event: Arc::new(event) });
+            }
             drop(gate);
             Ok(value)
         });
@@ -336,6 +367,39 @@ impl Dialect for SqlitePool {
             Err(_) => Err(sqlx::Error::PoolClosed),
         }
     }
+    async fn write_batch<T: Send + 'static>(
+        &self,
+        feed: &Arc<Feed>,
+        user_id: &str,
+        queued: Vec<Queued>,
+        finish: impl FnOnce(&[sqlx::sqlite::SqliteRow]) -> Result<(Option<ChangeEvent>, T), sqlx::Error> + Send + 'static,
+    ) -> Result<T, sqlx::Error> {
+        let (value_sender, value) = tokio::sync::oneshot::channel();
+        let announce: group::Announce = Box::new(move |rows| {
+            let (event, value) = finish(rows)?;
+            let _ = value_sender.send(value);
+            Ok(event)
+        });
+        group::write(self, feed, user_id, queued, announce).await?;
+        value.await.map_err(|_| sqlx::Error::PoolClosed)
+    }
+    const SET_COMPLETED: &'static [&'static str] = &[
+        concat!(
+            "update task set completed = coalesce($3, not completed), updated_at = $4 \
+             where id = $1 and user_id = $2 and ($3 is null or completed <> $3) returning ",
+            task_columns!()
+        ),
+        // `changes()`: the rows the statement before changed (none: nothing to count).
+        "update task_count set completed = completed + \
+         (select case when completed then 1 else -1 end from task where id = $1 and user_id = $2), \
+         version = version + 1 where user_id = $2 and changes() > 0 returning version",
+    ];
+    const DELETE_TASK: &'static [&'static str] = &[
+        "update task_count set total = total - 1, \
+         completed = completed - (select completed from task where id = $1 and user_id = $2), version = version + 1 \
+         where user_id = $2 and exists (select 1 from task where id = $1 and user_id = $2) returning version",
+        "delete from task where id = $1 and user_id = $2",
+    ];
     fn time_arg(&self, at: DateTime<Utc>) -> Arg {
         Arg::Text(self.time(at))
     }
@@ -385,7 +449,7 @@ impl Dialect for PgPool {
         batch: WriteBatch<Self::Held>,
         _feed: &Arc<Feed>,
         user_id: &str,
-        finish: impl FnOnce(&[sqlx::postgres::PgRow]) -> Result<(ChangeEvent, T), sqlx::Error> + Send + 'static,
+        finish: impl FnOnce(&[sqlx::postgres::PgRow]) -> Result<(Option<ChangeEvent>, T), sqlx::Error> + Send + 'static,
     ) -> Result<T, sqlx::Error> {
         // A caller who stops waiting drops the transaction, which rolls it back with its notice.
         let WriteBatch { held: mut tx, queued, .. } = batch;
@@ -394,10 +458,40 @@ impl Dialect for PgPool {
             rows.extend(bind_all!(sqlx::query(sql), args).fetch_all(&mut *tx).await?);
         }
         let (event, value) = finish(&rows)?;
-        notify(&mut tx, user_id, &event).await?;
+        if let Some(event) = event {
+            notify(&mut tx, user_id, &event).await?;
+        }
         tx.commit().await?;
         Ok(value)
     }
+    async fn write_batch<T: Send + 'static>(
+        &self,
+        feed: &Arc<Feed>,
+        user_id: &str,
+        queued: Vec<Queued>,
+        finish: impl FnOnce(&[sqlx::postgres::PgRow]) -> Result<(Option<ChangeEvent>, T), sqlx::Error> + Send + 'static,
+    ) -> Result<T, sqlx::Error> {
+        let mut batch = self.begin_batch(feed).await?;
+        batch.queued = queued;
+        self.commit_batch(batch, feed, user_id, finish).await
+    }
+    // One statement each: the task's row is locked by the change itself, so concurrent changes of one
+    // task queue there and each counts from the row as the one before left it.
+    const SET_COMPLETED: &'static [&'static str] = &[concat!(
+        "with changed as (update task set completed = coalesce($3::boolean, not completed), updated_at = $4 \
+         where id = $1 and user_id = $2 and ($3::boolean is null or completed <> $3::boolean) returning ",
+        task_columns!(),
+        "), counted as (update task_count set completed = task_count.completed + \
+         (select case when completed then 1 else -1 end from changed), version = task_count.version + 1 \
+         where user_id = $2 and exists (select 1 from changed) returning version) \
+         select changed.*, counted.version from changed, counted"
+    )];
+    const DELETE_TASK: &'static [&'static str] = &[
+        "with gone as (delete from task where id = $1 and user_id = $2 returning completed) \
+         update task_count set total = task_count.total - 1, \
+         completed = task_count.completed - (select count(*) from gone where completed), \
+         version = task_count.version + 1 where user_id = $2 and exists (select 1 from gone) returning version",
+    ];
     fn time_arg(&self, at: DateTime<Utc>) -> Arg {
         Arg::Time(at)
     }
@@ -444,4 +538,12 @@ pub(crate) fn tag_new_task<P: Dialect>(_: &P) -> &'static str {
 
 pub(crate) fn tag_task<P: Dialect>(_: &P) -> &'static str {
     P::TAG_TASK
+}
+
+pub(crate) fn set_completed<P: Dialect>(_: &P) -> &'static [&'static str] {
+    P::SET_COMPLETED
+}
+
+pub(crate) fn delete_task<P: Dialect>(_: &P) -> &'static [&'static str] {
+    P::DELETE_TASK
 }

@@ -2,12 +2,15 @@
 //! transaction together with the per-user counts (`task_count`). Longer than most files on purpose:
 //! every statement on task rows is here, so that the `user_id` scoping of each is checked in one read.
 use super::batch::{Arg, bind_all, nth_i64};
+use super::batch::Queued;
 use super::{
-    ChangeEvent, ChangeKind, Dialect, Store, StoreError, bytewise, lock_row, page_as_json, tag_new_task, tag_task,
+    ChangeEvent, ChangeKind, Dialect, Store, StoreError, bytewise, delete_task, lock_row, page_as_json, set_completed,
+    tag_new_task, tag_task,
 };
 use crate::model::{Order, Priority, SortKey, StatusFilter, Task, TaskDraft, TaskQuery};
 use crate::on_pool;
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{FromRow as _, Row as _};
 
 /// One page of a list and the number of tasks matching the query before paging.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +74,7 @@ impl From<TaskRow> for Task {
     }
 }
 
-const COLUMNS: &str = "id, user_id, title, description, completed, priority, due_date, tags, created_at, updated_at";
+const COLUMNS: &str = task_columns!();
 
 /// What the `search` column holds for a title and description.
 fn search_text(title: &str, description: Option<&str>) -> String {
@@ -147,18 +150,18 @@ impl Store {
             updated_at: now,
         };
         let task = on_pool!(self, pool => {
-            let mut batch = pool.begin_batch(&self.feed).await?;
             let mut args = vec![Arg::Text(user_id.to_owned())];
             args.extend(draft_values(draft, &tags, pool.time_arg(now)));
-            batch.queue(INSERT_TASK, args);
+            let mut queued = vec![Queued { sql: INSERT_TASK, args }];
             if !draft.tags.is_empty() {
-                batch.queue(tag_new_task(pool), vec![Arg::Text(user_id.to_owned()), Arg::Text(tags)]);
+                queued.push(Queued { sql: tag_new_task(pool), args: vec![Arg::Text(user_id.to_owned()), Arg::Text(tags)] });
             }
-            batch.queue(BUMP_COUNTS, vec![Arg::Text(user_id.to_owned()), Arg::Int(1), Arg::Int(draft.completed.into())]);
-            pool.commit_batch(batch, &self.feed, user_id, move |rows| {
+            let counts = vec![Arg::Text(user_id.to_owned()), Arg::Int(1), Arg::Int(draft.completed.into())];
+            queued.push(Queued { sql: BUMP_COUNTS, args: counts });
+            pool.write_batch(&self.feed, user_id, queued, move |rows| {
                 task.id = nth_i64(rows, 0)?;
                 let version = nth_i64(rows, 1)?;
-                Ok((event_of(ChangeKind::Created, task.id, Some(&task), version), task))
+                Ok((Some(event_of(ChangeKind::Created, task.id, Some(&task), version)), task))
             }).await?
         });
         Ok(task)
@@ -218,25 +221,47 @@ impl Store {
             };
             let task = pool.commit_batch(batch, &self.feed, user_id, move |rows| {
                 let version = nth_i64(rows, 0)?;
-                Ok((event_of(ChangeKind::Updated, id, Some(&task), version), task))
+                Ok((Some(event_of(ChangeKind::Updated, id, Some(&task), version)), task))
             }).await?;
             Ok(Some(task))
         })
     }
 
+    /// Sets task `id` of `user_id` completed as `completed` says, or flips it when `None`; a task
+    /// already as asked is left as it is (and its `updated_at`). `Ok(None)` when there is no such task.
+    pub async fn set_completed(
+        &self,
+        user_id: &str,
+        id: i64,
+        completed: Option<bool>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Task>, StoreError> {
+        let changed = on_pool!(self, pool => {
+            let args = vec![Arg::Int(id), Arg::Text(user_id.to_owned()), Arg::OptBool(completed), pool.time_arg(now)];
+            let queued = set_completed(pool).iter().map(|sql| Queued { sql, args: args.clone() }).collect();
+            pool.write_batch(&self.feed, user_id, queued, move |rows| {
+                let (Some(row), Some(last)) = (rows.first(), rows.last()) else { return Ok((None, None)) };
+                let task = Task::from(TaskRow::from_row(row)?);
+                let version: i64 = last.try_get("version")?;
+                Ok((Some(event_of(ChangeKind::Updated, id, Some(&task), version)), Some(task)))
+            }).await?
+        });
+        match changed {
+            Some(task) => Ok(Some(task)),
+            // Not there, or already as asked.
+            None => self.fetch_task(user_id, id).await,
+        }
+    }
+
     /// Deletes task `id` of `user_id`; `false` when there was no such task.
     pub async fn delete_task(&self, user_id: &str, id: i64) -> Result<bool, StoreError> {
         on_pool!(self, pool => {
-            let mut batch = pool.begin_batch(&self.feed).await?;
-            let sql = format!("select completed from task where id = $1 and user_id = $2{}", lock_row(pool));
-            let completed: Option<bool> = sqlx::query_scalar(&sql).bind(id).bind(user_id).fetch_optional(&mut *batch).await?;
-            let Some(completed) = completed else { return Ok(false) };
-            batch.queue("delete from task where id = $1 and user_id = $2", vec![Arg::Int(id), Arg::Text(user_id.to_owned())]);
-            batch.queue(BUMP_COUNTS, vec![Arg::Text(user_id.to_owned()), Arg::Int(-1), Arg::Int(-i64::from(completed))]);
-            pool.commit_batch(batch, &self.feed, user_id, move |rows| {
-                Ok((event_of(ChangeKind::Deleted, id, None, nth_i64(rows, 0)?), true))
-            }).await?;
-            Ok(true)
+            let args = vec![Arg::Int(id), Arg::Text(user_id.to_owned())];
+            let queued = delete_task(pool).iter().map(|sql| Queued { sql, args: args.clone() }).collect();
+            Ok(pool.write_batch(&self.feed, user_id, queued, move |rows| {
+                let Some(row) = rows.first() else { return Ok((None, false)) };
+                Ok((Some(event_of(ChangeKind::Deleted, id, None, row.try_get("version")?)), true))
+            }).await?)
         })
     }
 

@@ -7,6 +7,7 @@ mod health;
 pub mod json;
 pub(crate) mod middleware;
 pub mod openapi;
+pub mod page_cache;
 pub mod security;
 mod tasks;
 

@@ -157,6 +157,65 @@ async fn concurrent_toggles_of_one_task_lose_no_update(backend: Backend) {
     assert_eq!(completed, 0, "the kept count agrees");
 }
 
+async fn setting_completion_changes_a_task_only_when_it_differs(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    let task = store.insert_task("u", &draft("open"), ticklist::clock::now()).await.unwrap();
+    let later = task.updated_at + chrono::Duration::seconds(5);
+    let same = store.set_completed("u", task.id, Some(false), later).await.unwrap().unwrap();
+    assert_eq!(same, task, "already open: left as it is");
+    assert_eq!(store.change_version("u").await.unwrap(), 1, "and no change counted");
+
+    let done = store.set_completed("u", task.id, Some(true), later).await.unwrap().unwrap();
+    assert!(done.completed);
+    assert_eq!(done.updated_at, later);
+    assert_eq!((done.title.as_str(), done.created_at), ("open", task.created_at));
+    assert_eq!(store.get_task("u", task.id).await.unwrap().unwrap(), done);
+    assert_eq!(store.task_counts("u").await.unwrap(), TaskCounts { total: 1, completed: 1 });
+    assert_eq!(store.change_version("u").await.unwrap(), 2);
+
+    let flipped = store.set_completed("u", task.id, None, later).await.unwrap().unwrap();
+    assert!(!flipped.completed);
+    assert_eq!(store.task_counts("u").await.unwrap(), TaskCounts { total: 1, completed: 0 });
+
+    assert_eq!(store.set_completed("intruder", task.id, None, later).await.unwrap(), None);
+    assert_eq!(store.set_completed("u", task.id + 1000, Some(true), later).await.unwrap(), None);
+    assert_eq!(store.get_task("u", task.id).await.unwrap().unwrap(), flipped, "untouched by the intruder");
+    assert_eq!(store.change_version("u").await.unwrap(), 3);
+    assert_eq!(store.change_version("intruder").await.unwrap(), 0);
+}
+
+/// Many writes at once (which SQLite commits in groups): every one counted, none lost or doubled.
+async fn concurrent_writes_of_every_kind_keep_counts_and_versions_exact(backend: Backend) {
+    let (store, _db) = store(backend).await;
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        ids.push(store.insert_task("u", &draft(&format!("first {i}")), ticklist::clock::now()).await.unwrap().id);
+    }
+    let mut writes = tokio::task::JoinSet::new();
+    for i in 0..30 {
+        let store = store.clone();
+        let toggled = ids[i % 5];
+        writes.spawn(async move {
+            let tags = TaskDraft { tags: vec![format!("t{}", i % 3)], ..draft(&format!("new {i}")) };
+            store.insert_task("u", &tags, ticklist::clock::now()).await.unwrap();
+            assert!(store.set_completed("u", toggled, None, ticklist::clock::now()).await.unwrap().is_some());
+        });
+    }
+    for &id in &ids[5..] {
+        let store = store.clone();
+        writes.spawn(async move { assert!(store.delete_task("u", id).await.unwrap()) });
+    }
+    writes.join_all().await;
+    // 10 + 30 creates, 30 toggles (each of the first five tasks six times: open again), 5 deletes.
+    assert_eq!(store.change_version("u").await.unwrap(), 75);
+    assert_eq!(store.task_counts("u").await.unwrap(), TaskCounts { total: 35, completed: 0 });
+    let all = store.list_tasks("u", &TaskQuery::parse("limit=100").unwrap()).await.unwrap();
+    assert_eq!((all.total, all.tasks.len()), (35, 35));
+    assert!(all.tasks.iter().all(|task| !task.completed));
+    let tagged = TaskQuery { tags: vec!["t1".into()], ..TaskQuery::default() };
+    assert_eq!(store.list_tasks("u", &tagged).await.unwrap().total, 10, "each new task's tag written with it");
+}
+
 async fn search_folds_unicode_case_and_escapes_wildcards(backend: Backend) {
     let (store, _db) = store(backend).await;
     store
@@ -319,6 +378,8 @@ on_both_backends!(
     changing_tags_changes_what_the_tag_filter_finds,
     counts_stay_in_step_with_every_kind_of_write,
     concurrent_toggles_of_one_task_lose_no_update,
+    setting_completion_changes_a_task_only_when_it_differs,
+    concurrent_writes_of_every_kind_keep_counts_and_versions_exact,
     search_folds_unicode_case_and_escapes_wildcards,
     sorting_is_the_same_on_both_backends,
     migrations_can_run_again,

@@ -133,3 +133,33 @@ test('wrong passwords count against one sign-in limit whichever instance they re
     await api.dispose();
   }
 });
+
+test('a board kept by one instance shows a task written through the other at the next request', async () => {
+  const api = await request.newContext();
+  const user = newUser('kept');
+  try {
+    const signUp = await api.post(`${NGINX_URL}/api/auth/sign-up/email`, {
+      headers: { Origin: NGINX_URL, 'X-Forwarded-For': clientAddress() },
+      data: { name: user.name, email: user.email, password: user.password },
+    });
+    expect(signUp.status()).toBe(200);
+    const id = ((await signUp.json()) as { user: { id: string } }).user.id;
+    const token = ((await (await api.get(`${instanceUrl(1)}/api/auth/token`)).json()) as { token: string }).token;
+    const boardOn = async (i: number) => {
+      const page = await api.get(`${instanceUrl(i)}/`, { headers: { Accept: 'text/html' }, maxRedirects: 0 });
+      expect(page.status()).toBe(200);
+      return page.text();
+    };
+    // Rendered and kept by the first instance (twice: the second is served from its cache).
+    expect(await boardOn(0)).toContain(user.name);
+    expect(await boardOn(0)).not.toContain('Written elsewhere');
+    const created = await api.post(`${instanceUrl(1)}/api/${id}/tasks`, {
+      headers: { Authorization: `Bearer ${token}` },
+      data: { title: 'Written elsewhere' },
+    });
+    expect(created.status()).toBe(201);
+    expect(await boardOn(0)).toContain('Written elsewhere');
+  } finally {
+    await api.dispose();
+  }
+});

@@ -11,7 +11,7 @@
 //! gate opens again: in commit order.
 use std::sync::{Arc, Mutex};
 
-use sqlx::{Column as _, Row as _, SqlitePool, sqlite::SqliteRow};
+use sqlx::{Column as _, Row as _, Sqlite, SqlitePool, pool::PoolConnection, sqlite::SqliteRow};
 use tokio::sync::oneshot;
 
 use super::batch::{Queued, bind_all, sqlite_script};
@@ -19,7 +19,7 @@ use super::feed::{Feed, FeedMessage};
 use super::ChangeEvent;
 
 /// The most writes sent in one group; the rest wait for the next.
-const MAX_GROUP: usize = 64;
+const MAX_GROUP: usize = 32;
 
 /// What a write makes of the rows its statements returned: the event to announce, if anything
 /// changed. Told to its caller by itself (it owns the caller's side of the answer).
@@ -33,9 +33,14 @@ pub(crate) struct Waiting {
     done: oneshot::Sender<Result<(), sqlx::Error>>,
 }
 
-/// The writes waiting, in the order they came.
+/// The writes waiting, in the order they came, and the connection groups are sent on.
 #[derive(Default)]
-pub(crate) struct Queue(Mutex<Vec<Waiting>>);
+pub(crate) struct Queue {
+    waiting: Mutex<Vec<Waiting>>,
+    /// Kept between groups (taken by the gate's holder only): its prepared scripts and its page
+    /// cache stay warm, where a connection from the pool would have seen other connections' writes.
+    connection: Mutex<Option<PoolConnection<Sqlite>>>,
+}
 
 impl std::fmt::Debug for Queue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -43,21 +48,34 @@ impl std::fmt::Debug for Queue {
     }
 }
 
+/// Locks `mutex`; its holders only push, drain or swap, so a panic elsewhere cannot leave it
+/// half-changed.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl Queue {
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
-        // Pushes and drains only: a panic elsewhere cannot leave the list half-changed.
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.waiting)
     }
 
     fn push(&self, waiting: Waiting) {
         self.lock().push(waiting);
     }
 
-    /// The first [`MAX_GROUP`] writes waiting, taken out of the queue.
+    /// The first writes waiting, taken out of the queue: as many as the largest power of two that
+    /// is at most [`MAX_GROUP`] and the number waiting. Groups of a few sizes only make scripts of
+    /// a few shapes under a steady load, each prepared once.
     fn take_group(&self) -> Vec<Waiting> {
         let mut waiting = self.lock();
         let n = waiting.len().min(MAX_GROUP);
+        let n = if n == 0 { 0 } else { 1 << n.ilog2() };
         waiting.drain(..n).collect()
+    }
+
+    /// Gives the kept connection back to its pool (before the pool closes, which waits for it).
+    pub(crate) fn release_connection(&self) {
+        lock(&self.connection).take();
     }
 }
 
@@ -106,9 +124,7 @@ async fn commit(pool: &SqlitePool, feed: &Feed, group: Vec<Waiting>) {
         queued.extend(waiting.queued.iter().cloned());
         queued.push(Queued { sql: END_OF_WRITE, args: Vec::new() });
     }
-    // A group of one has one of a few shapes, worth keeping prepared; larger groups vary.
-    let prepared = group.len() == 1;
-    match send(pool, queued, prepared).await {
+    match send(pool, &feed.waiting, queued).await {
         Ok(rows) => {
             for (waiting, rows) in group.into_iter().zip(split(rows)) {
                 let answer = (waiting.announce)(&rows).map(|event| {
@@ -135,15 +151,22 @@ async fn commit(pool: &SqlitePool, feed: &Feed, group: Vec<Waiting>) {
 /// rows begin.
 const END_OF_WRITE: &str = "select 1 as end_of_write";
 
-/// Runs `queued` as one script in one transaction; the rows it returned.
-async fn send(pool: &SqlitePool, queued: Vec<Queued>, prepared: bool) -> Result<Vec<SqliteRow>, sqlx::Error> {
-    let mut connection = pool.acquire().await?;
+/// Runs `queued` as one script in one transaction on the kept connection; the rows it returned.
+async fn send(pool: &SqlitePool, queue: &Queue, queued: Vec<Queued>) -> Result<Vec<SqliteRow>, sqlx::Error> {
+    let kept = lock(&queue.connection).take();
+    let mut connection = match kept {
+        Some(connection) => connection,
+        None => pool.acquire().await?,
+    };
     let (sql, args) = sqlite_script(queued);
-    match bind_all!(sqlx::query(&sql), args).persistent(prepared).fetch_all(&mut *connection).await {
-        Ok(rows) => Ok(rows),
+    match bind_all!(sqlx::query(&sql), args).fetch_all(&mut *connection).await {
+        Ok(rows) => {
+            *lock(&queue.connection) = Some(connection);
+            Ok(rows)
+        }
         Err(error) => {
             // The script stopped inside its transaction: closing the connection rolls it back, and
-            // the pool opens a new one.
+            // the next group takes a new one from the pool.
             let _ = connection.close().await;
             Err(error)
         }

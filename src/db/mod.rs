@@ -154,6 +154,7 @@ impl Store {
 
     /// Closes every connection (at shutdown).
     pub async fn close(&self) {
+        self.feed.waiting.release_connection();
         on_pool!(self, pool => pool.close().await)
     }
 }

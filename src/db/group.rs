@@ -14,9 +14,9 @@ use std::sync::{Arc, Mutex};
 use sqlx::{Column as _, Row as _, Sqlite, SqlitePool, pool::PoolConnection, sqlite::SqliteRow};
 use tokio::sync::oneshot;
 
+use super::ChangeEvent;
 use super::batch::{Queued, bind_all, sqlite_script};
 use super::feed::{Feed, FeedMessage};
-use super::ChangeEvent;
 
 /// The most writes sent in one group; the rest wait for the next.
 const MAX_GROUP: usize = 32;

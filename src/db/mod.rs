@@ -243,7 +243,9 @@ pub(crate) trait Dialect {
         batch: WriteBatch<Self::Held>,
         feed: &Arc<Feed>,
         user_id: &str,
-        finish: impl FnOnce(&[<Self::Db as sqlx::Database>::Row]) -> Result<(Option<ChangeEvent>, T), sqlx::Error> + Send + 'static,
+        finish: impl FnOnce(&[<Self::Db as sqlx::Database>::Row]) -> Result<(Option<ChangeEvent>, T), sqlx::Error>
+        + Send
+        + 'static,
     ) -> Result<T, sqlx::Error>;
     /// Runs `queued`, a write that reads nothing before it, in a transaction of its own (PostgreSQL)
     /// or in the next group commit (SQLite: [`group`]); announces what `finish` makes of the rows
@@ -253,7 +255,9 @@ pub(crate) trait Dialect {
         feed: &Arc<Feed>,
         user_id: &str,
         queued: Vec<Queued>,
-        finish: impl FnOnce(&[<Self::Db as sqlx::Database>::Row]) -> Result<(Option<ChangeEvent>, T), sqlx::Error> + Send + 'static,
+        finish: impl FnOnce(&[<Self::Db as sqlx::Database>::Row]) -> Result<(Option<ChangeEvent>, T), sqlx::Error>
+        + Send
+        + 'static,
     ) -> Result<T, sqlx::Error>;
     /// Sets task `$1` of user `$2` completed as `$3` says (flips it when `$3` is null) at time `$4`,
     /// unless it already is; returns the task's new row, then (in the last row) the new `version`.
@@ -487,12 +491,11 @@ impl Dialect for PgPool {
          where user_id = $2 and exists (select 1 from changed) returning version) \
          select changed.*, counted.version from changed, counted"
     )];
-    const DELETE_TASK: &'static [&'static str] = &[
-        "with gone as (delete from task where id = $1 and user_id = $2 returning completed) \
+    const DELETE_TASK: &'static [&'static str] =
+        &["with gone as (delete from task where id = $1 and user_id = $2 returning completed) \
          update task_count set total = task_count.total - 1, \
          completed = task_count.completed - (select count(*) from gone where completed), \
-         version = task_count.version + 1 where user_id = $2 and exists (select 1 from gone) returning version",
-    ];
+         version = task_count.version + 1 where user_id = $2 and exists (select 1 from gone) returning version"];
     fn time_arg(&self, at: DateTime<Utc>) -> Arg {
         Arg::Time(at)
     }

@@ -1,8 +1,8 @@
 //! Task rows: every statement is scoped by `user_id`, and every multi-statement write runs in one
 //! transaction together with the per-user counts (`task_count`). Longer than most files on purpose:
 //! every statement on task rows is here, so that the `user_id` scoping of each is checked in one read.
-use super::batch::{Arg, bind_all, nth_i64};
 use super::batch::Queued;
+use super::batch::{Arg, bind_all, nth_i64};
 use super::{
     ChangeEvent, ChangeKind, Dialect, Store, StoreError, bytewise, delete_task, lock_row, page_as_json, set_completed,
     tag_new_task, tag_task,

@@ -22,7 +22,7 @@ use super::feed::{Feed, FeedMessage};
 const MAX_GROUP: usize = 32;
 
 /// What a write makes of the rows its statements returned: the event to announce, if anything
-/// changed. Told to its caller by itself (it owns the caller's side of the answer).
+/// changed. Whatever else the caller wants of the rows it sends to the caller itself.
 pub(crate) type Announce = Box<dyn FnOnce(&[SqliteRow]) -> Result<Option<ChangeEvent>, sqlx::Error> + Send>;
 
 /// A write waiting for its group.

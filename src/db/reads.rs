@@ -210,16 +210,12 @@ impl Store {
     /// `user_id`'s change version now, as the read cache knows it (see the module documentation): an
     /// answer labelled with it shows every write to the user's tasks committed before it was learnt.
     pub async fn current_version(&self, user_id: &str) -> Result<i64, StoreError> {
-        self.current_version_of(&Arc::from(user_id)).await
-    }
-
-    async fn current_version_of(&self, user: &Arc<str>) -> Result<i64, StoreError> {
         let reads = &self.feed.reads;
-        if let Some(version) = reads.trusted_version(user) {
+        if let Some(version) = reads.trusted_version(user_id) {
             return Ok(version);
         }
-        let version = self.change_version(user).await?;
-        reads.raise(user, version);
+        let version = self.change_version(user_id).await?;
+        reads.raise(&Arc::from(user_id), version);
         Ok(version)
     }
 
@@ -233,7 +229,7 @@ impl Store {
     ) -> Result<Answer, StoreError> {
         let reads = &self.feed.reads;
         let key = ReadKey { user: user_id.into(), read };
-        let version = self.current_version_of(&key.user).await?;
+        let version = self.current_version(user_id).await?;
         if let Some(answer) = reads.get(&key, version) {
             return Ok(answer);
         }

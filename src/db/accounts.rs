@@ -161,8 +161,9 @@ impl Store {
     pub async fn delete_user(&self, user_id: &str) -> Result<bool, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write(&self.feed).await?;
-            // Tasks have no foreign key to `user` (users may live elsewhere in external mode).
-            for table in ["task_tag", "task", "task_count"] {
+            // Tasks have no foreign key to `user` (users may live elsewhere in external mode). The
+            // change-count row goes first: every writer of a user's tasks locks it first.
+            for table in ["task_count", "task_tag", "task"] {
                 sqlx::query(&format!("delete from {table} where user_id = $1")).bind(user_id).execute(&mut *tx).await?;
             }
             sqlx::query(r#"delete from "session" where "userId" = $1"#).bind(user_id).execute(&mut *tx).await?;

@@ -149,7 +149,7 @@ mod tests {
         store.migrate().await.unwrap();
         let Pool::Sqlite(pool) = &store.pool else { unreachable!("an SQLite path opens SQLite") };
 
-        let mut batch = pool.begin_batch(&store.feed).await.unwrap();
+        let mut batch = pool.begin_batch(&store.feed, "u").await.unwrap();
         let insert = "insert into task_count (user_id, total, completed, version) values ($1, 0, 0, 7)";
         batch.queue(insert, vec![Arg::Text("u".into())]);
         // The same primary key again: this statement fails.

@@ -39,8 +39,8 @@ pub struct Feed {
     /// instead of each sleeping in SQLite's busy handler and retrying, which made a long tail
     /// (hundreds of ms) under load; and events leave in commit order.
     pub(crate) write_gate: Arc<tokio::sync::Mutex<()>>,
-    /// SQLite's writes waiting for their group commit (see [`super::group`]).
-    pub(crate) waiting: super::group::Queue,
+    /// The writes waiting for their group commit, on each backend (see [`super::group`]).
+    pub(crate) groups: super::group::Queues,
     /// The read cache, which hears every change published here as it is published.
     pub(crate) reads: ReadCache,
 }
@@ -48,12 +48,13 @@ pub struct Feed {
 impl Feed {
     /// A feed whose read cache trusts a version it heard for `trusted_for` (see [`ReadCache`]).
     pub(crate) fn new(trusted_for: Duration) -> Self {
-        Self {
-            sender: broadcast::channel(CAPACITY).0,
-            write_gate: Arc::new(tokio::sync::Mutex::new(())),
-            waiting: super::group::Queue::default(),
-            reads: ReadCache::new(trusted_for),
-        }
+        let write_gate = Arc::new(tokio::sync::Mutex::new(()));
+        let groups = super::group::Queues {
+            // SQLite's groups go under the write gate; PostgreSQL's have a gate of their own.
+            sqlite: super::group::Queue::new(write_gate.clone()),
+            postgres: super::group::Queue::new(Arc::default()),
+        };
+        Self { sender: broadcast::channel(CAPACITY).0, write_gate, groups, reads: ReadCache::new(trusted_for) }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<FeedMessage> {

@@ -21,6 +21,8 @@ mod outbox;
 mod rate_limits;
 mod reads;
 mod tasks;
+#[cfg(test)]
+mod test_postgres;
 mod users;
 
 use std::{str::FromStr, sync::Arc, time::Duration};
@@ -154,7 +156,8 @@ impl Store {
 
     /// Closes every connection (at shutdown).
     pub async fn close(&self) {
-        self.feed.waiting.release_connection();
+        self.feed.groups.sqlite.release_connection();
+        self.feed.groups.postgres.release_connection();
         on_pool!(self, pool => pool.close().await)
     }
 }
@@ -223,6 +226,10 @@ pub(crate) trait Dialect {
     /// Starts a transaction that holds the write lock from its first statement, so concurrent
     /// read-modify-write transactions queue instead of failing (on SQLite, at `feed`'s write gate).
     async fn begin_write(&self, feed: &Feed) -> Result<WriteTx<Self::Db>, sqlx::Error>;
+    /// Starts a write of `user_id`'s tasks as [`Dialect::begin_write`] does. On PostgreSQL it first
+    /// locks the user's change-count row ([`LOCK_USER`]), as a group commit does ([`group`]), so
+    /// that every writer of a user's tasks takes its locks in the same order.
+    async fn begin_tasks_write(&self, feed: &Feed, user_id: &str) -> Result<WriteTx<Self::Db>, sqlx::Error>;
     /// What a [`WriteBatch`] holds: a pooled connection on SQLite (the writes go as one script at
     /// commit), the open transaction on PostgreSQL.
     type Held: std::ops::DerefMut<Target = <Self::Db as sqlx::Database>::Connection> + Send;
@@ -231,9 +238,9 @@ pub(crate) trait Dialect {
     const TAG_NEW_TASK: &'static str;
     /// Tags task `$1` of user `$2` with each tag of the JSON array `$3`.
     const TAG_TASK: &'static str;
-    /// Starts a write whose reads run at once and whose writes wait for [`Dialect::commit_batch`];
-    /// it holds the write lock as [`Dialect::begin_write`] does.
-    async fn begin_batch(&self, feed: &Feed) -> Result<WriteBatch<Self::Held>, sqlx::Error>;
+    /// Starts a write of `user_id`'s tasks whose reads run at once and whose writes wait for
+    /// [`Dialect::commit_batch`]; it holds the write lock as [`Dialect::begin_tasks_write`] does.
+    async fn begin_batch(&self, feed: &Feed, user_id: &str) -> Result<WriteBatch<Self::Held>, sqlx::Error>;
     /// Runs the batch's queued writes and commits them, announcing the event that `finish` makes of
     /// the rows they returned (in order) as [`Dialect::commit_change`] does; returns what else
     /// `finish` made. Once called it runs to its end even if its caller stops waiting, so a write is
@@ -243,18 +250,6 @@ pub(crate) trait Dialect {
         batch: WriteBatch<Self::Held>,
         feed: &Arc<Feed>,
         user_id: &str,
-        finish: impl FnOnce(&[<Self::Db as sqlx::Database>::Row]) -> Result<(Option<ChangeEvent>, T), sqlx::Error>
-        + Send
-        + 'static,
-    ) -> Result<T, sqlx::Error>;
-    /// Runs `queued`, a write that reads nothing before it, in a transaction of its own (PostgreSQL)
-    /// or in the next group commit (SQLite: [`group`]); announces what `finish` makes of the rows
-    /// as [`Dialect::commit_batch`] does (nothing when it makes no event).
-    async fn write_batch<T: Send + 'static>(
-        &self,
-        feed: &Arc<Feed>,
-        user_id: &str,
-        queued: Vec<Queued>,
         finish: impl FnOnce(&[<Self::Db as sqlx::Database>::Row]) -> Result<(Option<ChangeEvent>, T), sqlx::Error>
         + Send
         + 'static,
@@ -331,7 +326,11 @@ impl Dialect for SqlitePool {
         insert into task_tag (task_id, user_id, tag) select new_task.id, $1, tag.value from new_task, json_each($2) as tag";
     const TAG_TASK: &'static str =
         "insert into task_tag (task_id, user_id, tag) select $1, $2, tag.value from json_each($3) as tag";
-    async fn begin_batch(&self, feed: &Feed) -> Result<WriteBatch<Self::Held>, sqlx::Error> {
+    async fn begin_tasks_write(&self, feed: &Feed, _user_id: &str) -> Result<WriteTx<Sqlite>, sqlx::Error> {
+        // The write gate holds every other writer back.
+        self.begin_write(feed).await
+    }
+    async fn begin_batch(&self, feed: &Feed, _user_id: &str) -> Result<WriteBatch<Self::Held>, sqlx::Error> {
         let gate = feed.write_gate.clone().lock_owned().await;
         Ok(WriteBatch { held: self.acquire().await?, queued: Vec::new(), gate: Some(gate) })
     }
@@ -371,22 +370,6 @@ impl Dialect for SqlitePool {
             // The runtime is shutting down.
             Err(_) => Err(sqlx::Error::PoolClosed),
         }
-    }
-    async fn write_batch<T: Send + 'static>(
-        &self,
-        feed: &Arc<Feed>,
-        user_id: &str,
-        queued: Vec<Queued>,
-        finish: impl FnOnce(&[sqlx::sqlite::SqliteRow]) -> Result<(Option<ChangeEvent>, T), sqlx::Error> + Send + 'static,
-    ) -> Result<T, sqlx::Error> {
-        let (value_sender, value) = tokio::sync::oneshot::channel();
-        let announce: group::Announce = Box::new(move |rows| {
-            let (event, value) = finish(rows)?;
-            let _ = value_sender.send(value);
-            Ok(event)
-        });
-        group::write(self, feed, user_id, queued, announce).await?;
-        value.await.map_err(|_| sqlx::Error::PoolClosed)
     }
     const SET_COMPLETED: &'static [&'static str] = &[
         concat!(
@@ -446,8 +429,15 @@ impl Dialect for PgPool {
     const TAG_NEW_TASK: &'static str = "insert into task_tag (task_id, user_id, tag) \
         select lastval(), $1, tag from json_array_elements_text($2::json) as tag";
     const TAG_TASK: &'static str = "insert into task_tag (task_id, user_id, tag) select $1, $2, tag from json_array_elements_text($3::json) as tag";
-    async fn begin_batch(&self, _feed: &Feed) -> Result<WriteBatch<Self::Held>, sqlx::Error> {
-        Ok(WriteBatch { held: self.begin().await?, queued: Vec::new(), gate: None })
+    async fn begin_tasks_write(&self, _feed: &Feed, user_id: &str) -> Result<WriteTx<Postgres>, sqlx::Error> {
+        let mut tx = self.begin().await?;
+        sqlx::query(LOCK_USER).bind(user_id).execute(&mut *tx).await?;
+        Ok(WriteTx { tx, _gate: None })
+    }
+    async fn begin_batch(&self, _feed: &Feed, user_id: &str) -> Result<WriteBatch<Self::Held>, sqlx::Error> {
+        let mut tx = self.begin().await?;
+        sqlx::query(LOCK_USER).bind(user_id).execute(&mut *tx).await?;
+        Ok(WriteBatch { held: tx, queued: Vec::new(), gate: None })
     }
     async fn commit_batch<T: Send + 'static>(
         &self,
@@ -468,17 +458,6 @@ impl Dialect for PgPool {
         }
         tx.commit().await?;
         Ok(value)
-    }
-    async fn write_batch<T: Send + 'static>(
-        &self,
-        feed: &Arc<Feed>,
-        user_id: &str,
-        queued: Vec<Queued>,
-        finish: impl FnOnce(&[sqlx::postgres::PgRow]) -> Result<(Option<ChangeEvent>, T), sqlx::Error> + Send + 'static,
-    ) -> Result<T, sqlx::Error> {
-        let mut batch = self.begin_batch(feed).await?;
-        batch.queued = queued;
-        self.commit_batch(batch, feed, user_id, finish).await
     }
     // One statement each: the task's row is locked by the change itself, so concurrent changes of one
     // task queue there and each counts from the row as the one before left it.
@@ -513,6 +492,9 @@ impl Dialect for PgPool {
         tx.commit().await
     }
 }
+
+/// Locks the change-count row of user `$1` on PostgreSQL (a user without one has no tasks yet).
+const LOCK_USER: &str = "select 1 from task_count where user_id = $1 for update";
 
 /// Sends `event` of `user_id` to every instance when the transaction `tx` commits (see [`feed`]).
 async fn notify(tx: &mut sqlx::PgConnection, user_id: &str, event: &ChangeEvent) -> Result<(), sqlx::Error> {

@@ -3,6 +3,7 @@
 //! every statement on task rows is here, so that the `user_id` scoping of each is checked in one read.
 use super::batch::Queued;
 use super::batch::{Arg, bind_all, nth_i64};
+use super::group;
 use super::{
     ChangeEvent, ChangeKind, Dialect, Store, StoreError, bytewise, delete_task, lock_row, page_as_json, set_completed,
     tag_new_task, tag_task,
@@ -158,7 +159,7 @@ impl Store {
             }
             let counts = vec![Arg::Text(user_id.to_owned()), Arg::Int(1), Arg::Int(draft.completed.into())];
             queued.push(Queued { sql: BUMP_COUNTS, args: counts });
-            pool.write_batch(&self.feed, user_id, queued, move |rows| {
+            group::write_batch(pool, &self.feed, user_id, queued, move |rows| {
                 task.id = nth_i64(rows, 0)?;
                 let version = nth_i64(rows, 1)?;
                 Ok((Some(event_of(ChangeKind::Created, task.id, Some(&task), version)), task))
@@ -185,7 +186,7 @@ impl Store {
         change: impl FnOnce(&Task) -> TaskDraft,
     ) -> Result<Option<Task>, StoreError> {
         on_pool!(self, pool => {
-            let mut batch = pool.begin_batch(&self.feed).await?;
+            let mut batch = pool.begin_batch(&self.feed, user_id).await?;
             let sql = format!("select {COLUMNS} from task where id = $1 and user_id = $2{}", lock_row(pool));
             let row: Option<TaskRow> = sqlx::query_as(&sql).bind(id).bind(user_id).fetch_optional(&mut *batch).await?;
             let Some(old) = row.map(Task::from) else { return Ok(None) };
@@ -239,7 +240,7 @@ impl Store {
         let changed = on_pool!(self, pool => {
             let args = vec![Arg::Int(id), Arg::Text(user_id.to_owned()), Arg::OptBool(completed), pool.time_arg(now)];
             let queued = set_completed(pool).iter().map(|sql| Queued { sql, args: args.clone() }).collect();
-            pool.write_batch(&self.feed, user_id, queued, move |rows| {
+            group::write_batch(pool, &self.feed, user_id, queued, move |rows| {
                 let (Some(row), Some(last)) = (rows.first(), rows.last()) else { return Ok((None, None)) };
                 let task = Task::from(TaskRow::from_row(row)?);
                 let version: i64 = last.try_get("version")?;
@@ -258,7 +259,7 @@ impl Store {
         on_pool!(self, pool => {
             let args = vec![Arg::Int(id), Arg::Text(user_id.to_owned())];
             let queued = delete_task(pool).iter().map(|sql| Queued { sql, args: args.clone() }).collect();
-            Ok(pool.write_batch(&self.feed, user_id, queued, move |rows| {
+            Ok(group::write_batch(pool, &self.feed, user_id, queued, move |rows| {
                 let Some(row) = rows.first() else { return Ok((None, false)) };
                 Ok((Some(event_of(ChangeKind::Deleted, id, None, row.try_get("version")?)), true))
             }).await?)
@@ -273,7 +274,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin_write(&self.feed).await?;
+            let mut tx = pool.begin_tasks_write(&self.feed, user_id).await?;
             let changed = sqlx::query("update task set completed = $2, updated_at = $3 where user_id = $1 and completed <> $2")
                 .bind(user_id).bind(completed).bind(pool.time(now)).execute(&mut *tx).await?.rows_affected();
             if changed == 0 {
@@ -293,7 +294,7 @@ impl Store {
     /// Deletes every completed task of `user_id`; returns how many.
     pub async fn delete_completed(&self, user_id: &str) -> Result<u64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin_write(&self.feed).await?;
+            let mut tx = pool.begin_tasks_write(&self.feed, user_id).await?;
             let deleted = sqlx::query("delete from task where user_id = $1 and completed = $2")
                 .bind(user_id).bind(true).execute(&mut *tx).await?.rows_affected();
             if deleted == 0 {

@@ -233,9 +233,11 @@ pub(crate) trait Dialect {
     /// What a [`WriteBatch`] holds: a pooled connection on SQLite (the writes go as one script at
     /// commit), the open transaction on PostgreSQL.
     type Held: std::ops::DerefMut<Target = <Self::Db as sqlx::Database>::Connection> + Send;
-    /// Tags the task inserted just before it in the same transaction, of user `$1`, with each tag of
-    /// the JSON array `$2`.
-    const TAG_NEW_TASK: &'static str;
+    /// A new task with its tags and counts in one statement, where the backend can (PostgreSQL, with
+    /// data-modifying CTEs): user `$1`, then the task's values as `tasks::INSERT_TASK` takes them
+    /// (`$7` the tags as a JSON array); returns the new `id` and the new `version`. SQLite has none:
+    /// its three statements go in one group script anyway.
+    const CREATE_TASK: Option<&'static str>;
     /// Tags task `$1` of user `$2` with each tag of the JSON array `$3`.
     const TAG_TASK: &'static str;
     /// Starts a write of `user_id`'s tasks whose reads run at once and whose writes wait for
@@ -321,9 +323,7 @@ impl Dialect for SqlitePool {
         Ok(WriteTx { tx: self.begin_with("BEGIN IMMEDIATE").await?, _gate: Some(gate) })
     }
     type Held = PoolConnection<Sqlite>;
-    // `last_insert_rowid()` changes with each tag row inserted: the CTE reads it once, before.
-    const TAG_NEW_TASK: &'static str = "with new_task (id) as materialized (select last_insert_rowid()) \
-        insert into task_tag (task_id, user_id, tag) select new_task.id, $1, tag.value from new_task, json_each($2) as tag";
+    const CREATE_TASK: Option<&'static str> = None;
     const TAG_TASK: &'static str =
         "insert into task_tag (task_id, user_id, tag) select $1, $2, tag.value from json_each($3) as tag";
     async fn begin_tasks_write(&self, feed: &Feed, _user_id: &str) -> Result<WriteTx<Sqlite>, sqlx::Error> {
@@ -425,9 +425,20 @@ impl Dialect for PgPool {
         Ok(WriteTx { tx: self.begin().await?, _gate: None })
     }
     type Held = Transaction<'static, Postgres>;
-    // `lastval()`: the id the task insert just before drew, on this connection.
-    const TAG_NEW_TASK: &'static str = "insert into task_tag (task_id, user_id, tag) \
-        select lastval(), $1, tag from json_array_elements_text($2::json) as tag";
+    // The sub-statements see the same snapshot and none sees another's rows, hence the tag rows and
+    // the counts are made from `new_task`'s output; the tag rows' foreign key is checked at the end of
+    // the statement, when the task is there.
+    const CREATE_TASK: Option<&'static str> = Some(
+        "with new_task as (insert into task (user_id, title, description, completed, priority, due_date, tags, search, \
+         created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id, completed), \
+         tagged as (insert into task_tag (task_id, user_id, tag) \
+         select new_task.id, $1, tag from new_task, json_array_elements_text($7::text::json) as tag), \
+         counted as (insert into task_count (user_id, total, completed, version) \
+         select $1, 1, new_task.completed::int, 1 from new_task on conflict (user_id) do update set \
+         total = task_count.total + 1, completed = task_count.completed + excluded.completed, \
+         version = task_count.version + 1 returning version) \
+         select new_task.id, counted.version from new_task, counted",
+    );
     const TAG_TASK: &'static str = "insert into task_tag (task_id, user_id, tag) select $1, $2, tag from json_array_elements_text($3::json) as tag";
     async fn begin_tasks_write(&self, _feed: &Feed, user_id: &str) -> Result<WriteTx<Postgres>, sqlx::Error> {
         let mut tx = self.begin().await?;
@@ -518,8 +529,8 @@ pub(crate) fn page_as_json<P: Dialect>(_: &P) -> &'static str {
     P::PAGE_AS_JSON
 }
 
-pub(crate) fn tag_new_task<P: Dialect>(_: &P) -> &'static str {
-    P::TAG_NEW_TASK
+pub(crate) fn create_task<P: Dialect>(_: &P) -> Option<&'static str> {
+    P::CREATE_TASK
 }
 
 pub(crate) fn tag_task<P: Dialect>(_: &P) -> &'static str {

@@ -5,8 +5,8 @@ use super::batch::Queued;
 use super::batch::{Arg, bind_all, nth_i64};
 use super::group;
 use super::{
-    ChangeEvent, ChangeKind, Dialect, Store, StoreError, bytewise, delete_task, lock_row, page_as_json, set_completed,
-    tag_new_task, tag_task,
+    ChangeEvent, ChangeKind, Dialect, Store, StoreError, bytewise, create_task, delete_task, lock_row, page_as_json,
+    set_completed, tag_task,
 };
 use crate::model::{Order, Priority, SortKey, StatusFilter, Task, TaskDraft, TaskQuery};
 use crate::on_pool;
@@ -119,6 +119,12 @@ fn draft_values(draft: &TaskDraft, tags: &str, time: Arg) -> [Arg; 8] {
 const INSERT_TASK: &str = "insert into task (user_id, title, description, completed, priority, due_date, tags, search, \
      created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id";
 
+/// Tags the task inserted just before it in the same transaction, of user `$1`, with each tag of the
+/// JSON array `$2` (on SQLite: PostgreSQL's create is one statement, [`super::Dialect::CREATE_TASK`]).
+/// `last_insert_rowid()` changes with each tag row inserted: the CTE reads it once, before.
+const TAG_NEW_TASK: &str = "with new_task (id) as materialized (select last_insert_rowid()) \
+     insert into task_tag (task_id, user_id, tag) select new_task.id, $1, tag.value from new_task, json_each($2) as tag";
+
 /// Rewrites task `$1` of user `$2` (its tags' rows are rewritten apart).
 const UPDATE_TASK: &str = "update task set title = $3, description = $4, completed = $5, priority = $6, due_date = $7, \
      tags = $8, search = $9, updated_at = $10 where id = $1 and user_id = $2";
@@ -153,15 +159,21 @@ impl Store {
         let task = on_pool!(self, pool => {
             let mut args = vec![Arg::Text(user_id.to_owned())];
             args.extend(draft_values(draft, &tags, pool.time_arg(now)));
-            let mut queued = vec![Queued { sql: INSERT_TASK, args }];
-            if !draft.tags.is_empty() {
-                queued.push(Queued { sql: tag_new_task(pool), args: vec![Arg::Text(user_id.to_owned()), Arg::Text(tags)] });
-            }
-            let counts = vec![Arg::Text(user_id.to_owned()), Arg::Int(1), Arg::Int(draft.completed.into())];
-            queued.push(Queued { sql: BUMP_COUNTS, args: counts });
+            let queued = match create_task(pool) {
+                Some(sql) => vec![Queued { sql, args }],
+                None => {
+                    let mut queued = vec![Queued { sql: INSERT_TASK, args }];
+                    if !draft.tags.is_empty() {
+                        queued.push(Queued { sql: TAG_NEW_TASK, args: vec![Arg::Text(user_id.to_owned()), Arg::Text(tags)] });
+                    }
+                    let counts = vec![Arg::Text(user_id.to_owned()), Arg::Int(1), Arg::Int(draft.completed.into())];
+                    queued.push(Queued { sql: BUMP_COUNTS, args: counts });
+                    queued
+                }
+            };
             group::write_batch(pool, &self.feed, user_id, queued, move |rows| {
                 task.id = nth_i64(rows, 0)?;
-                let version = nth_i64(rows, 1)?;
+                let version: i64 = rows.last().ok_or(sqlx::Error::RowNotFound)?.try_get("version")?;
                 Ok((Some(event_of(ChangeKind::Created, task.id, Some(&task), version)), task))
             }).await?
         });

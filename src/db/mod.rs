@@ -445,9 +445,8 @@ impl Dialect for PgPool {
         sqlx::query(LOCK_USER).bind(user_id).execute(&mut *tx).await?;
         Ok(WriteTx { tx, _gate: None })
     }
-    async fn begin_batch(&self, _feed: &Feed, user_id: &str) -> Result<WriteBatch<Self::Held>, sqlx::Error> {
-        let mut tx = self.begin().await?;
-        sqlx::query(LOCK_USER).bind(user_id).execute(&mut *tx).await?;
+    async fn begin_batch(&self, feed: &Feed, user_id: &str) -> Result<WriteBatch<Self::Held>, sqlx::Error> {
+        let WriteTx { tx, .. } = self.begin_tasks_write(feed, user_id).await?;
         Ok(WriteBatch { held: tx, queued: Vec::new(), gate: None })
     }
     async fn commit_batch<T: Send + 'static>(
